@@ -1,0 +1,104 @@
+import { cdk8s, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-istio',
+  description: 'Typed, validated Istio traffic management and security for cdk8s: L2 constructs for every Istio resource and L3 patterns (canary, secure ingress, resilient routes).',
+  author: 'cdk8s-istio developers',
+  authorAddress: 'cdk8s-istio@example.com',
+  repositoryUrl: 'https://github.com/cdk8s-istio/cdk8s-istio.git',
+  keywords: ['cdk8s', 'istio', 'kubernetes', 'service-mesh', 'virtualservice', 'destinationrule', 'gateway'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  license: 'Apache-2.0',
+
+  cdk8sVersion: '2.70.106',
+  constructsVersion: '10.4.2',
+  jsiiVersion: '~6.0.0',
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // Runtime dependencies that are not jsii modules must be bundled into the package.
+  bundledDeps: ['re2js@^2.10.0'],
+  devDeps: [
+    'cdk8s-cli@^2.207.60',
+    'ajv@^8.20.0',
+    'ajv-formats@^3.0.1',
+    '@bufbuild/cel@^0.6.1',
+    'yaml@^2.9.1',
+  ],
+
+  // jsii targets are declared so that jsii checks our names in every language; only JS is
+  // packaged here (see the package-all override below).
+  publishToPypi: { distName: 'cdk8s-istio', module: 'cdk8s_istio' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk8s_istio',
+    mavenGroupId: 'io.github.cdk8s-istio',
+    mavenArtifactId: 'cdk8s-istio',
+  },
+  publishToNuget: { dotNetNamespace: 'Cdk8sIstio', packageId: 'Cdk8sIstio' },
+  publishToGo: { moduleName: 'github.com/cdk8s-istio/cdk8s-istio-go' },
+
+  // This repository's CI is .ci/run; no GitHub workflows, release automation or bots.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  buildWorkflow: false,
+  pullRequestTemplate: false,
+
+  jestOptions: {
+    // Snapshots never update silently; update them on purpose with `npx jest -u`.
+    updateSnapshot: UpdateSnapshot.NEVER,
+  },
+  tsconfigDev: {
+    compilerOptions: {},
+    include: ['../examples/**/*.ts', '../build-tools/**/*.ts'],
+  },
+  gitignore: ['/.codegen/', '/examples/*/dist/', '/benchmark-results/'],
+});
+
+for (const pattern of ['/crds/', '/examples/', '/build-tools/', '/.ci/', '/docs/', '/.codegen/', '/benchmark-results/']) {
+  project.addPackageIgnore(pattern);
+}
+
+// The registry here only carries unrs-resolver 1.12.2's platform bindings; without the pin
+// the lockfile is incomplete and `npm ci` fails.
+project.package.addPackageResolutions('unrs-resolver@1.12.2');
+
+// Python, Java, .NET and Go packaging need registries this project cannot reach; the
+// bindings are checked by `bindings:check` instead.
+project.tasks.tryFind('package-all')!.reset();
+project.tasks.tryFind('package-all')!.spawn(project.tasks.tryFind('package:js')!);
+
+// API.md documents our own constructs only; the generated L1 classes would make it ~1 MB.
+project.tasks.tryFind('docgen')!.reset('jsii-docgen -o API.md --submodule root');
+
+// Regenerate src/imports/ from the CRDs kept in crds/ (offline, v1 versions only). Run on
+// purpose when the vendored CRDs change, never as part of compile.
+project.addTask('import', {
+  description: 'Regenerate src/imports/ from the vendored CRDs in crds/',
+  exec: 'ts-node --project test/tsconfig.json build-tools/import-crds.ts',
+});
+
+// Check that jsii can generate Python, Java, .NET and Go bindings, and that the Python
+// code compiles, without any foreign toolchain or registry.
+project.addTask('bindings:check', {
+  description: 'Generate the Python/Java/.NET/Go bindings as code only and byte-compile the Python',
+  steps: [
+    { exec: 'rm -rf .codegen' },
+    { exec: 'jsii-pacmak --code-only --targets python,java,dotnet,go -o .codegen' },
+    { exec: 'python3 -m compileall -q .codegen/python/src' },
+  ],
+});
+
+// The main job: synthesize the example app to YAML.
+project.addTask('example', {
+  description: 'Synthesize the example app in examples/bookinfo to examples/bookinfo/dist/',
+  exec: 'ts-node --project test/tsconfig.json examples/bookinfo/main.ts',
+});
+
+project.addTask('benchmark', {
+  description: 'Measure synthesis time for growing numbers of services',
+  exec: 'ts-node --project test/tsconfig.json build-tools/benchmark.ts',
+});
+
+project.synth();
