@@ -1,5 +1,21 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './string-match';
+export * from './retry';
+export * from './fault';
+export * from './cors';
+export * from './headers';
+export * from './destination';
+export * from './gateway-ref';
+export * from './http-route';
+export * from './l4-route';
+export * from './protocol';
+export * from './tls';
+export * from './virtual-service';
+export * from './gateway';
+export * from './traffic-policy';
+export * from './destination-rule';
+export * from './service-entry';
+export * from './sidecar';
+
+export * as networking from './imports/networking.istio.io';
+export * as security from './imports/security.istio.io';
+export * as gatewayapi from './imports/gateway.networking.k8s.io';
