@@ -1,0 +1,145 @@
+/**
+ * The one validation helper every test uses: each synthesized object is checked against the
+ * OpenAPI schema of its CRD as vendored in crds/ (unknown fields rejected) and against the CRD's
+ * CEL rules (x-kubernetes-validations). An object of a kind without a schema fails the test.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { run } from '@bufbuild/cel';
+import Ajv, { ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { Chart, Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+
+const CRD_FILES = [
+  'crds/istio/crd-all.gen.yaml',
+  'crds/gateway-api/gatewayclasses.yaml',
+  'crds/gateway-api/gateways.yaml',
+  'crds/gateway-api/grpcroutes.yaml',
+  'crds/gateway-api/httproutes.yaml',
+  'crds/gateway-api/referencegrants.yaml',
+];
+
+interface KindSchema {
+  readonly openApi: any;
+  validate?: ValidateFunction;
+}
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Makes an OpenAPI schema strict: objects with listed properties reject unknown fields. */
+function strict(schema: any): any {
+  if (Array.isArray(schema)) return schema.map(strict);
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: any = {};
+  for (const [key, value] of Object.entries(schema)) {
+    out[key] = key === 'properties'
+      ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, strict(v)]))
+      : strict(value);
+  }
+  if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) {
+    out.additionalProperties = false;
+  }
+  return out;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
+
+function compile(openApi: any): ValidateFunction {
+  const top = strict(openApi);
+  top.properties = { ...top.properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
+  top.additionalProperties = false;
+  return ajv.compile(top);
+}
+
+function loadSchemas(): Map<string, KindSchema> {
+  addFormats(ajv);
+  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
+  ajv.addFormat('uint32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= 0 && n < 2 ** 32 });
+  ajv.addFormat('double', { type: 'number', validate: () => true });
+  ajv.addFormat('string', () => true);
+  const root = path.join(__dirname, '..', '..');
+  const schemas = new Map<string, KindSchema>();
+  for (const file of CRD_FILES) {
+    for (const doc of parseAllDocuments(fs.readFileSync(path.join(root, file), 'utf8'))) {
+      const crd = doc.toJS();
+      if (crd?.kind !== 'CustomResourceDefinition') continue;
+      for (const version of crd.spec.versions) {
+        const openApi = version.schema.openAPIV3Schema;
+        const apiVersion = `${crd.spec.group}/${version.name}`;
+        schemas.set(`${apiVersion}/${crd.spec.names.kind}`, { openApi });
+      }
+    }
+  }
+  return schemas;
+}
+
+let cache: Map<string, KindSchema> | undefined;
+
+/** Evaluates the CEL rules of `schema` (and of its children) against `value`. */
+function celViolations(schema: any, value: any, where: string, out: string[]): void {
+  if (!schema || value === undefined || value === null) return;
+  for (const rule of schema['x-kubernetes-validations'] ?? []) {
+    if (String(rule.rule).includes('oldSelf')) continue; // transition rules need the previous object
+    const result = run(rule.rule, { self: value });
+    if (result !== true) {
+      out.push(`${where}: ${rule.message ?? rule.rule}${result === false ? '' : ` (rule could not be evaluated: ${String(result)})`}`);
+    }
+  }
+  if (schema.properties && typeof value === 'object') {
+    for (const [key, child] of Object.entries<any>(schema.properties)) celViolations(child, value[key], `${where}.${key}`, out);
+  }
+  if (schema.items && Array.isArray(value)) {
+    value.forEach((item, i) => celViolations(schema.items, item, `${where}[${i}]`, out));
+  }
+  if (schema.additionalProperties && typeof schema.additionalProperties === 'object' && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) celViolations(schema.additionalProperties, child, `${where}.${key}`, out);
+  }
+}
+
+/** Schema and CEL violations of one manifest; empty when it is valid. */
+export function schemaViolations(manifest: any): string[] {
+  cache = cache ?? loadSchemas();
+  const key = `${manifest.apiVersion}/${manifest.kind}`;
+  const schema = cache.get(key);
+  if (!schema) return [`no schema is vendored for ${key}`];
+  const out: string[] = [];
+  schema.validate = schema.validate ?? compile(schema.openApi);
+  if (!schema.validate(manifest)) {
+    for (const e of schema.validate.errors ?? []) out.push(`${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+  }
+  celViolations(schema.openApi, manifest, '', out);
+  const name = manifest.metadata?.name;
+  if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name)) out.push(`metadata.name ${name} is not a DNS subdomain`);
+  return out;
+}
+
+/** Throws unless every manifest is valid against its schema. */
+export function expectValidManifests(manifests: any[]): any[] {
+  const problems = manifests.flatMap((m) => schemaViolations(m).map((p) => `${m.kind}/${m.metadata?.name}: ${p}`));
+  if (problems.length > 0) throw new Error(`Schema validation failed:\n  ${problems.join('\n  ')}`);
+  return manifests;
+}
+
+/** Synthesizes a chart (running every construct validation) and schema-validates the result. */
+export function synthValid(chart: Chart): any[] {
+  return expectValidManifests(Testing.synth(chart));
+}
+
+/** The only manifest of a kind in a synthesized chart. */
+export function only(manifests: any[], kind: string): any {
+  const found = manifests.filter((m) => m.kind === kind);
+  if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
+  return found[0];
+}
+
+/** The synth-time error message of a chart (fails when synthesis succeeds). */
+export function synthError(chart: Chart): string {
+  try {
+    Testing.synth(chart);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected synthesis to fail, but it succeeded');
+}
