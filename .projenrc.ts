@@ -60,6 +60,11 @@ for (const pattern of ['/crds/', '/examples/', '/build-tools/', '/.ci/', '/docs/
   project.addPackageIgnore(pattern);
 }
 
+// Generated L1 code is never edited, not even by `eslint --fix`.
+project.eslint?.addIgnorePattern('src/imports/');
+// Scripts in build-tools/ are linted with the root compiler options.
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.projectService.allowDefaultProject', ['.projenrc.ts', 'build-tools/*.ts']);
+
 // The registry here only carries unrs-resolver 1.12.2's platform bindings; without the pin
 // the lockfile is incomplete and `npm ci` fails.
 project.package.addPackageResolutions('unrs-resolver@1.12.2');

@@ -1,8 +1,8 @@
 import { Duration, Testing } from 'cdk8s';
-import { only, synthError, synthValid } from './support/schema';
 import {
   Destination, DestinationRule, GrpcStatus, HttpMethod, RedirectScheme, RetryOn, StringMatch, VirtualService, Gateway, Protocol,
 } from '../src';
+import { only, synthError, synthValid } from './support/schema';
 
 function reviewsRule(chart: any) {
   const rule = new DestinationRule(chart, 'reviews-dr', { host: 'reviews' });

@@ -102,7 +102,10 @@ export function renderHttpRoute(route: HttpRouteOptions): networking.VirtualServ
     delegate: route.delegate && { name: route.delegate.name, namespace: route.delegate.namespace },
     rewrite: route.rewrite && {
       uri: route.rewrite.uri,
-      uriRegexRewrite: route.rewrite.uriRegexRewrite && { match: route.rewrite.uriRegexRewrite.match, rewrite: route.rewrite.uriRegexRewrite.rewrite },
+      uriRegexRewrite: route.rewrite.uriRegexRewrite && {
+        match: route.rewrite.uriRegexRewrite.match,
+        rewrite: route.rewrite.uriRegexRewrite.rewrite,
+      },
       authority: route.rewrite.authority,
     },
     timeout: renderDuration(route.timeout),

@@ -33,7 +33,8 @@ function renderConnectionPool(pool: ConnectionPoolOptions | undefined): any {
   if (!pool) return undefined;
   const tcp = pool.tcp;
   const http = pool.http;
-  return compact({
+  // Not compacted: an empty pool must reach validation as `{}` so the message names it.
+  return {
     tcp: tcp && compact({
       maxConnections: tcp.maxConnections,
       connectTimeout: renderDuration(tcp.connectTimeout),
@@ -55,7 +56,7 @@ function renderConnectionPool(pool: ConnectionPoolOptions | undefined): any {
       useClientProtocol: http.useClientProtocol,
       maxConcurrentStreams: http.maxConcurrentStreams,
     }),
-  });
+  };
 }
 
 function renderOutlierDetection(outlier: OutlierDetectionOptions | undefined): any {

@@ -78,10 +78,12 @@ function checkServerTls(f: Findings, field: string, tls: any): void {
     return;
   }
   if ((mode === 'PASSTHROUGH' || mode === 'AUTO_PASSTHROUGH')
-    && (tls.caCrl || tls.serverCertificate || tls.privateKey || tls.caCertificates || certificates.length || tls.credentialName || credentialNames.length)) {
+    && (tls.caCrl || tls.serverCertificate || tls.privateKey || tls.caCertificates || certificates.length
+      || tls.credentialName || credentialNames.length)) {
     f.warning(`${field}.mode`, mode, 'does not terminate TLS, so the certificates given are ignored', 'remove the certificate settings, or use SIMPLE or MUTUAL');
   }
-  const sources = [tls.serverCertificate && tls.privateKey, tls.credentialName, credentialNames.length > 0, certificates.length > 0].filter(Boolean).length;
+  const sources = [tls.serverCertificate && tls.privateKey, tls.credentialName, credentialNames.length > 0, certificates.length > 0]
+    .filter(Boolean).length;
   if (sources > 1) {
     f.error(field, 'several certificate sources', 'must set only one of credentialName, credentialNames, serverCertificate/privateKey or tlsCertificates', 'keep one certificate source');
   }
