@@ -439,6 +439,19 @@ describe('VirtualService validation', () => {
     expect(vsError([{ destinations: to() }, { destinations: to() }])).toContain('only the last rule can have no matches');
   });
 
+  test('different matches are not duplicates, whatever their key order', () => {
+    const chart = Testing.chart();
+    new VirtualService(chart, 'vs', {
+      hosts: ['a'],
+      http: [
+        { match: [{ uri: StringMatch.exact('/a') }, { uri: StringMatch.prefix('/static/') }], destinations: to() },
+        { match: [{ uri: StringMatch.prefix('/b'), headers: { x: StringMatch.exact('1') } }], destinations: to() },
+        { match: [{ headers: { x: StringMatch.exact('1') }, uri: StringMatch.prefix('/c') }], destinations: to() },
+      ],
+    });
+    expect(only(synthValid(chart), 'VirtualService').spec.http).toHaveLength(3);
+  });
+
   test('duplicate matches are reported', () => {
     const m = [{ uri: StringMatch.prefix('/a') }];
     expect(vsError([{ match: m, destinations: to() }, { match: m, destinations: to() }])).toContain('is never used: rule #0 has the same match');

@@ -344,10 +344,19 @@ function checkTcpRoute(f: Findings, field: string, tcp: any): void {
   checkRouteDestinations(f, `${field}.route`, tcp.route);
 }
 
-/** Strips a match's name, which does not take part in matching. */
+/** JSON with object keys sorted at every level, so equal objects give equal text. */
+function canonicalJson(value: any): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Identity of a match for duplicate detection; its name does not take part in matching. */
 function matchKey(match: any): string {
   const { name: _name, ...rest } = match ?? {};
-  return JSON.stringify(rest, Object.keys(rest).sort());
+  return canonicalJson(rest);
 }
 
 /** Istio's unreachable-rule analysis (IST0130 / IST0131): reported as warnings, like Istio does. */
