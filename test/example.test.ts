@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, JsonPatch, Testing } from 'cdk8s';
-import { BookinfoChart, synthBookinfo } from '../examples/bookinfo/app';
 import { expectValidManifests } from './support/schema';
+import { BookinfoChart, synthBookinfo } from '../examples/bookinfo/app';
 
 describe('bookinfo example', () => {
   test('every object is valid, and the routes are wired as described', () => {

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing, Yaml } from 'cdk8s';
-import { quickstart } from '../examples/quickstart/app';
 import { expectValidManifests } from './support/schema';
+import { quickstart } from '../examples/quickstart/app';
 
 describe('README', () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
