@@ -1,8 +1,8 @@
-import { ApiObjectMetadata, Lazy } from 'cdk8s';
+import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ISubset } from './destination';
 import * as networking from './imports/networking.istio.io';
-import { validateAtSynth } from './private/istio-validation';
+import { createL1Resource } from './private/l1-resource';
 import { mapRecord, nonEmpty } from './private/render';
 import { renderTrafficPolicy } from './private/render-traffic-policy';
 import { TrafficPolicy } from './traffic-policy';
@@ -111,6 +111,7 @@ export class DestinationRule extends Construct {
   private readonly workloadSelector?: { [key: string]: string };
   private readonly subsetList: DestinationRuleSubset[] = [];
 
+  /** Defines a DestinationRule in `scope`. */
   public constructor(scope: Construct, id: string, props: DestinationRuleProps) {
     super(scope, id);
     this.host = props.host;
@@ -118,11 +119,8 @@ export class DestinationRule extends Construct {
     this.exportTo = props.exportTo;
     this.workloadSelector = props.workloadSelector;
     for (const subset of props.subsets ?? []) this.addSubset(subset);
-    this.resource = new networking.DestinationRule(this, 'Resource', {
-      metadata: props.metadata,
-      spec: Lazy.any({ produce: () => this._toIstio() }) as any,
-    });
-    validateAtSynth(this, this.resource, (manifest) => validateDestinationRuleSpec(manifest.spec, manifest.metadata?.namespace));
+    this.resource = createL1Resource(this, networking.DestinationRule, props.metadata, () => this._toIstio(),
+      (manifest) => validateDestinationRuleSpec(manifest.spec, manifest.metadata?.namespace));
   }
 
   /** The name of the DestinationRule object. */

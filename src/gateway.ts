@@ -1,8 +1,8 @@
-import { ApiObjectMetadata, Lazy } from 'cdk8s';
+import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IGateway } from './gateway-ref';
 import * as networking from './imports/networking.istio.io';
-import { validateAtSynth } from './private/istio-validation';
+import { createL1Resource } from './private/l1-resource';
 import { compact, mapRecord, nonEmpty } from './private/render';
 import { Protocol } from './protocol';
 import { ServerTlsOptions, TlsMode, TlsProtocolVersion } from './tls';
@@ -109,15 +109,13 @@ export class Gateway extends Construct implements IGateway {
 
   private readonly servers: GatewayServerOptions[] = [];
 
+  /** Defines a Gateway in `scope`. */
   public constructor(scope: Construct, id: string, props: GatewayProps = {}) {
     super(scope, id);
     this.selector = { ...(props.selector ?? { istio: 'ingressgateway' }) };
     for (const server of props.servers ?? []) this.addServer(server);
-    this.resource = new networking.Gateway(this, 'Resource', {
-      metadata: props.metadata,
-      spec: Lazy.any({ produce: () => this._toIstio() }) as any,
-    });
-    validateAtSynth(this, this.resource, (manifest) => validateGatewaySpec(manifest.spec, manifest.metadata?.name));
+    this.resource = createL1Resource(this, networking.Gateway, props.metadata, () => this._toIstio(),
+      (manifest) => validateGatewaySpec(manifest.spec, manifest.metadata?.name));
   }
 
   /** The name of the Gateway object. */

@@ -1,7 +1,7 @@
-import { ApiObjectMetadata, Lazy } from 'cdk8s';
+import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as networking from './imports/networking.istio.io';
-import { validateAtSynth } from './private/istio-validation';
+import { createL1Resource } from './private/l1-resource';
 import { mapRecord, nonEmpty } from './private/render';
 import { Protocol } from './protocol';
 import { validateServiceEntrySpec } from './validation/service-entry';
@@ -176,6 +176,7 @@ export class ServiceEntry extends Construct {
   /** Host names of the service. */
   public readonly hosts: string[];
 
+  /** Defines a ServiceEntry in `scope`. */
   public constructor(scope: Construct, id: string, props: ServiceEntryProps) {
     super(scope, id);
     this.hosts = [...props.hosts];
@@ -203,11 +204,8 @@ export class ServiceEntry extends Construct {
       exportTo: nonEmpty(props.exportTo),
       subjectAltNames: nonEmpty(props.subjectAltNames),
     };
-    this.resource = new networking.ServiceEntry(this, 'Resource', {
-      metadata: props.metadata,
-      spec: Lazy.any({ produce: () => spec }) as any,
-    });
-    validateAtSynth(this, this.resource, (manifest) => validateServiceEntrySpec(manifest.spec, manifest.metadata?.namespace));
+    this.resource = createL1Resource(this, networking.ServiceEntry, props.metadata, () => spec,
+      (manifest) => validateServiceEntrySpec(manifest.spec, manifest.metadata?.namespace));
   }
 
   /** The name of the ServiceEntry object. */

@@ -1,7 +1,7 @@
-import { ApiObjectMetadata, Lazy } from 'cdk8s';
+import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as networking from './imports/networking.istio.io';
-import { validateAtSynth } from './private/istio-validation';
+import { createL1Resource } from './private/l1-resource';
 import { mapRecord } from './private/render';
 import { Protocol } from './protocol';
 import { validateSidecarSpec } from './validation/sidecar';
@@ -93,6 +93,7 @@ export class Sidecar extends Construct {
   /** The underlying L1 object; use it as an escape hatch (e.g. `resource.addJsonPatch()`). */
   public readonly resource: networking.Sidecar;
 
+  /** Defines a Sidecar in `scope`. */
   public constructor(scope: Construct, id: string, props: SidecarProps = {}) {
     super(scope, id);
     const spec: networking.SidecarSpec = {
@@ -111,11 +112,8 @@ export class Sidecar extends Construct {
       }),
       outboundTrafficPolicy: props.outboundTrafficPolicy && { mode: props.outboundTrafficPolicy as any },
     };
-    this.resource = new networking.Sidecar(this, 'Resource', {
-      metadata: props.metadata,
-      spec: Lazy.any({ produce: () => spec }) as any,
-    });
-    validateAtSynth(this, this.resource, (manifest) => validateSidecarSpec(manifest.spec));
+    this.resource = createL1Resource(this, networking.Sidecar, props.metadata, () => spec,
+      (manifest) => validateSidecarSpec(manifest.spec));
   }
 
   /** The name of the Sidecar object. */

@@ -1,10 +1,10 @@
-import { ApiObjectMetadata, Lazy } from 'cdk8s';
+import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IGateway } from './gateway-ref';
 import { HttpRouteOptions } from './http-route';
 import * as networking from './imports/networking.istio.io';
 import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
-import { validateAtSynth } from './private/istio-validation';
+import { createL1Resource } from './private/l1-resource';
 import { nonEmpty } from './private/render';
 import { renderHttpRoute, renderTcpRoute, renderTlsRoute } from './private/render-routes';
 import { validateVirtualServiceSpec } from './validation/virtual-service';
@@ -85,6 +85,7 @@ export class VirtualService extends Construct {
   private readonly tcpRoutes: TcpRouteOptions[] = [];
   private readonly tlsRoutes: TlsRouteOptions[] = [];
 
+  /** Defines a VirtualService in `scope`. */
   public constructor(scope: Construct, id: string, props: VirtualServiceProps = {}) {
     super(scope, id);
     this.hosts = [...(props.hosts ?? [])];
@@ -94,11 +95,8 @@ export class VirtualService extends Construct {
     for (const route of props.tcp ?? []) this.addTcpRoute(route);
     for (const route of props.tls ?? []) this.addTlsRoute(route);
 
-    this.resource = new networking.VirtualService(this, 'Resource', {
-      metadata: props.metadata,
-      spec: Lazy.any({ produce: () => this._toIstio() }) as any,
-    });
-    validateAtSynth(this, this.resource, (manifest) => validateVirtualServiceSpec(manifest.spec, manifest.metadata?.namespace));
+    this.resource = createL1Resource(this, networking.VirtualService, props.metadata, () => this._toIstio(),
+      (manifest) => validateVirtualServiceSpec(manifest.spec, manifest.metadata?.namespace));
   }
 
   /** The name of the VirtualService object. */
