@@ -27,6 +27,38 @@ describe('schema helper', () => {
     expect(schemaViolations({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } })).toEqual(['no schema is vendored for v1/Pod']);
   });
 
+  test('rejects unknown metadata fields on custom resources', () => {
+    expect(schemaViolations({ ...base, metadata: { name: 'r', label: { a: 'b' } }, spec: {} })).toContain('.metadata.label is not a field of ObjectMeta');
+  });
+
+  describe('core kinds', () => {
+    const service = (spec: any) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'reviews' }, spec });
+
+    test('accepts a valid Service', () => {
+      expect(schemaViolations(service({ selector: { app: 'reviews' }, ports: [{ name: 'http', port: 9080, targetPort: 9080, appProtocol: 'http' }] }))).toEqual([]);
+    });
+
+    test('rejects unknown fields', () => {
+      expect(schemaViolations(service({ ports: [{ port: 80, bogus: 1 }] }))).toEqual(['.spec.ports[0].bogus is not a field of ServicePort']);
+    });
+
+    test('rejects missing required fields', () => {
+      expect(schemaViolations(service({ ports: [{ name: 'http' }] }))).toEqual(['.spec.ports[0].port is required']);
+    });
+
+    test('rejects wrong scalar types', () => {
+      expect(schemaViolations(service({ ports: [{ port: '80' }] }))).toEqual(['.spec.ports[0].port must be a number (got "80")']);
+    });
+
+    test('checks nested Deployment fields', () => {
+      const deployment = {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' },
+        spec: { selector: { matchLabels: { app: 'd' } }, template: { spec: { containers: [{ name: 'c', image: 'i', securityContext: { runAsUser: 'root' } }] } } },
+      };
+      expect(schemaViolations(deployment)).toEqual(['.spec.template.spec.containers[0].securityContext.runAsUser must be a number (got "root")']);
+    });
+  });
+
   test('rejects invalid object names', () => {
     expect(schemaViolations({ ...base, metadata: { name: 'Reviews_V1' }, spec: {} }).join()).toContain('metadata.name Reviews_V1 is not a DNS subdomain');
   });

@@ -1,7 +1,8 @@
 /**
  * The one validation helper every test uses: each synthesized object is checked against the
  * OpenAPI schema of its CRD as vendored in crds/ (unknown fields rejected) and against the CRD's
- * CEL rules (x-kubernetes-validations). An object of a kind without a schema fails the test.
+ * CEL rules (x-kubernetes-validations). Core kinds (Deployment, Service, ...) are checked against
+ * the Kubernetes schema (see k8s-schema.ts). An object of a kind without a schema fails the test.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,6 +11,7 @@ import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
+import { coreKindViolations, objectMetaViolations } from './k8s-schema';
 
 const CRD_FILES = [
   'crds/istio/crd-all.gen.yaml',
@@ -103,15 +105,17 @@ export function schemaViolations(manifest: any): string[] {
   cache = cache ?? loadSchemas();
   const key = `${manifest.apiVersion}/${manifest.kind}`;
   const schema = cache.get(key);
+  const name = manifest.metadata?.name;
+  const nameProblem = typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name) ? [`metadata.name ${name} is not a DNS subdomain`] : [];
+  const core = coreKindViolations(manifest);
+  if (core) return [...core, ...nameProblem];
   if (!schema) return [`no schema is vendored for ${key}`];
-  const out: string[] = [];
+  const out: string[] = [...objectMetaViolations(manifest.metadata), ...nameProblem];
   schema.validate = schema.validate ?? compile(schema.openApi);
   if (!schema.validate(manifest)) {
     for (const e of schema.validate.errors ?? []) out.push(`${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
   }
   celViolations(schema.openApi, manifest, '', out);
-  const name = manifest.metadata?.name;
-  if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name)) out.push(`metadata.name ${name} is not a DNS subdomain`);
   return out;
 }
 
