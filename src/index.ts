@@ -15,6 +15,10 @@ export * from './traffic-policy';
 export * from './destination-rule';
 export * from './service-entry';
 export * from './sidecar';
+export * from './patterns/resilience';
+export * from './patterns/canary-service';
+export * from './patterns/resilient-route';
+export * from './patterns/secure-gateway';
 
 export * as networking from './imports/networking.istio.io';
 export * as security from './imports/security.istio.io';

@@ -6,21 +6,49 @@ import { expectValidManifests } from './support/schema';
 import { BookinfoChart, synthBookinfo } from '../examples/bookinfo/app';
 
 describe('bookinfo example', () => {
-  test('every object is valid, and the routes are wired as described', () => {
-    const manifests = expectValidManifests(Testing.synth(new BookinfoChart(Testing.app(), 'bookinfo')));
-    const byName = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.metadata.name === name);
-    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
-      'Gateway/bookinfo-gateway', 'VirtualService/productpage', 'DestinationRule/reviews', 'VirtualService/reviews',
-      'VirtualService/ratings', 'DestinationRule/ratings', 'ServiceEntry/isbn-api', 'Sidecar/default',
-    ]);
-    expect(byName('VirtualService', 'productpage').spec.gateways).toEqual(['bookinfo/bookinfo-gateway']);
-    const reviews = byName('VirtualService', 'reviews').spec.http;
-    expect(reviews[0].match[0].headers).toEqual({ 'x-dark-launch': { exact: 'v2' } });
-    expect(reviews[1].route.map((r: any) => r.weight)).toEqual([90, 10]);
-    // Every subset a route names exists in the DestinationRule for its host.
-    const subsets = byName('DestinationRule', 'reviews').spec.subsets.map((s: any) => s.name);
-    for (const rule of reviews) for (const r of rule.route) expect(subsets).toContain(r.destination.subset);
+  const manifests = expectValidManifests(Testing.synth(new BookinfoChart(Testing.app(), 'bookinfo')));
+  const find = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.metadata.name.startsWith(name));
+
+  test('every object is valid and in the bookinfo namespace', () => {
+    expect(manifests.length).toBe(19);
     expect(manifests.every((m) => m.metadata.namespace === 'bookinfo')).toBe(true);
+  });
+
+  test('productpage is behind a SecureGateway: HTTPS with TLS 1.2+, HTTP redirected', () => {
+    const gateway = find('Gateway', 'bookinfo-gateway');
+    expect(gateway.spec.servers[0].tls).toEqual({ mode: 'SIMPLE', credentialName: 'bookinfo-cert', minProtocolVersion: 'TLSV1_2' });
+    expect(gateway.spec.servers[1].tls).toEqual({ httpsRedirect: true });
+    const ingress = find('VirtualService', 'bookinfo-ingress-routes');
+    expect(ingress.spec.gateways).toEqual(['bookinfo/bookinfo-gateway']);
+    expect(ingress.spec.http.at(-1).route[0].destination).toEqual({ host: 'productpage', port: { number: 9080 } });
+  });
+
+  test('reviews is a CanaryService v1/v2/v3 with a header dark launch of v3', () => {
+    const reviews = find('VirtualService', 'reviews').spec.http;
+    expect(reviews[0].match[0].headers).toEqual({ 'x-dark-launch': { exact: 'v3' } });
+    expect(reviews[1].route.map((r: any) => [r.destination.subset, r.weight])).toEqual([['v1', 80], ['v2', 20], ['v3', 0]]);
+    // Every subset a route names exists, and selects pods of a Deployment.
+    const subsets = find('DestinationRule', 'reviews').spec.subsets;
+    for (const rule of reviews) {
+      for (const r of rule.route) {
+        const subset = subsets.find((s: any) => s.name === r.destination.subset);
+        const pods = manifests.filter((m) => m.kind === 'Deployment')
+          .filter((d) => Object.entries(subset.labels).every(([k, v]) => d.spec.template.metadata.labels[k] === v));
+        expect(pods).toHaveLength(1);
+      }
+    }
+  });
+
+  test('ratings is behind a ResilientRoute whose retry budget fits the timeout', () => {
+    const rule = find('VirtualService', 'bookinfo-ratings-resilience').spec.http[0];
+    expect(rule.timeout).toBe('10s');
+    expect(rule.retries).toEqual({ attempts: 2, perTryTimeout: '2s', retryOn: 'gateway-error,connect-failure' });
+  });
+
+  test('Services have Istio port names', () => {
+    for (const service of manifests.filter((m) => m.kind === 'Service')) {
+      expect(service.spec.ports[0].name).toMatch(/^(http|http2|grpc)(-.*)?$/);
+    }
   });
 
   test('the main job writes byte-identical YAML on every run', () => {
@@ -38,9 +66,9 @@ describe('bookinfo example', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bookinfo-'));
     const app = new App({ outdir });
     const chart = new BookinfoChart(app, 'bookinfo');
-    const ratings = chart.node.findChild('ratings').node.findChild('Resource') as ApiObject;
+    const ratings = chart.node.findChild('ratings-resilience').node.findChild('VirtualService').node.findChild('Resource') as ApiObject;
     ratings.addJsonPatch(JsonPatch.replace('/spec/http/0/retries/attempts', 0));
-    expect(() => app.synth()).toThrow("[bookinfo/ratings] 'spec.http[0].retries.attempts' (0) must be at least 1");
+    expect(() => app.synth()).toThrow("[bookinfo/ratings-resilience/VirtualService] 'spec.http[0].retries.attempts' (0) must be at least 1");
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 });

@@ -52,7 +52,9 @@ describe('schema helper', () => {
 
     test('checks nested Deployment fields', () => {
       const deployment = {
-        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' },
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'd' },
         spec: { selector: { matchLabels: { app: 'd' } }, template: { spec: { containers: [{ name: 'c', image: 'i', securityContext: { runAsUser: 'root' } }] } } },
       };
       expect(schemaViolations(deployment)).toEqual(['.spec.template.spec.containers[0].securityContext.runAsUser must be a number (got "root")']);

@@ -1,0 +1,454 @@
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Destination } from '../destination';
+import { DestinationRule, DestinationRuleSubset } from '../destination-rule';
+import { Gateway } from '../gateway';
+import { IGateway } from '../gateway-ref';
+import { HttpMatch, HttpRouteOptions } from '../http-route';
+import { ResilienceOptions } from './resilience';
+import * as security from '../imports/security.istio.io';
+import { invalid } from '../private/invalid';
+import { checkResilience } from '../private/resilience-check';
+import { StringMatch } from '../string-match';
+import { ClientTlsMode } from '../tls';
+import { TrafficPolicy } from '../traffic-policy';
+import { isDns1123Label } from '../validation/names';
+import { VirtualService } from '../virtual-service';
+
+/** Istio's sidecar runs as this UID; application containers must not. */
+const ISTIO_PROXY_UID = 1337;
+
+/** Application protocol of a service port; decides the port name prefix and `appProtocol`. */
+export enum ServiceProtocol {
+  /** HTTP/1.1 */
+  HTTP = 'http',
+  /** HTTP/2 */
+  HTTP2 = 'http2',
+  /** gRPC */
+  GRPC = 'grpc',
+}
+
+/** mTLS mode for the workloads of a service. */
+export enum MtlsMode {
+  /** Accept only mutual TLS. */
+  STRICT = 'STRICT',
+  /** Accept mutual TLS and plain text (for migration). */
+  PERMISSIVE = 'PERMISSIVE',
+}
+
+/** One version of a CanaryService. Give `image` (a Deployment is created) or `deployment`. */
+export interface CanaryVersion {
+  /** Version name, e.g. `v1`: the `version` pod label and the subset name (a DNS-1123 label). */
+  readonly name: string;
+
+  /**
+   * Share of traffic in percent (whole number, 0-100). The first version (the stable one)
+   * gets what the others leave: `100 - sum(other weights)`, so the emitted weights always sum
+   * to 100. Moving a rollout is changing one number.
+   *
+   * @default 0 (the first version gets the remainder)
+   */
+  readonly weight?: number;
+
+  /**
+   * Container image; a Deployment is created for it.
+   *
+   * @default - none; `deployment` must be given
+   */
+  readonly image?: string;
+
+  /**
+   * An existing Deployment to use for this version; it gets the `app` and `version` pod labels.
+   *
+   * @default - a Deployment is created from `image`
+   */
+  readonly deployment?: kplus.Deployment;
+
+  /**
+   * Replicas of the created Deployment.
+   *
+   * @default 1
+   */
+  readonly replicas?: number;
+
+  /**
+   * Resources of the created container.
+   *
+   * @default - cdk8s-plus defaults (requests cpu 1000m and memory 512Mi, with limits)
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * Environment variables of the created container.
+   *
+   * @default - none
+   */
+  readonly envVariables?: { [name: string]: kplus.EnvValue };
+
+  /**
+   * Security context of the created container. UID 1337 is refused (it is Istio's proxy).
+   *
+   * @default - cdk8s-plus defaults: non-root, read-only root file system, no privilege escalation
+   */
+  readonly securityContext?: kplus.ContainerSecurityContextProps;
+
+  /**
+   * Traffic policy for this version only.
+   *
+   * @default - the service's policy
+   */
+  readonly trafficPolicy?: TrafficPolicy;
+}
+
+/** Sends matching requests to one version, before the weighted split (dark launch). */
+export interface CanaryMatchRoute {
+  /** Name of the version that gets the matching requests. */
+  readonly version: string;
+
+  /**
+   * Request headers that must match, e.g. `{ 'x-dark-launch': StringMatch.exact('v2') }`.
+   *
+   * @default - none
+   */
+  readonly headers?: { [name: string]: StringMatch };
+
+  /**
+   * A cookie that must be present with this value, e.g. `user=jason`.
+   *
+   * @default - none
+   */
+  readonly cookie?: string;
+
+  /**
+   * Query parameters that must match.
+   *
+   * @default - none
+   */
+  readonly queryParams?: { [name: string]: StringMatch };
+}
+
+/** Copies a share of live traffic to one version; the copies' responses are discarded. */
+export interface CanaryMirror {
+  /** Name of the version that receives the copies. */
+  readonly version: string;
+
+  /** Share of requests to copy, in percent (0-100). */
+  readonly percentage: number;
+}
+
+/** Properties of a CanaryService. */
+export interface CanaryServiceProps {
+  /**
+   * Name of the Kubernetes Service, which is also the mesh host and the `app` label.
+   *
+   * @default - the construct id
+   */
+  readonly serviceName?: string;
+
+  /** Versions; the first one is the stable version. At least two. */
+  readonly versions: CanaryVersion[];
+
+  /**
+   * Port of the Service.
+   *
+   * @default 80
+   */
+  readonly port?: number;
+
+  /**
+   * Port the containers listen on.
+   *
+   * @default - same as `port`
+   */
+  readonly containerPort?: number;
+
+  /**
+   * Application protocol: sets the Service port name (`http`, `http2`, `grpc`) and `appProtocol`,
+   * so that Istio applies L7 routing.
+   *
+   * @default ServiceProtocol.HTTP
+   */
+  readonly protocol?: ServiceProtocol;
+
+  /**
+   * Requests that go to one version first (dark launch), in order.
+   *
+   * @default - none
+   */
+  readonly matchRoutes?: CanaryMatchRoute[];
+
+  /**
+   * Mirror a share of traffic to one version.
+   *
+   * @default - no mirroring
+   */
+  readonly mirror?: CanaryMirror;
+
+  /**
+   * Gateways to bind as well as the mesh (the VirtualService always applies to mesh traffic).
+   *
+   * @default - the mesh only
+   */
+  readonly gateways?: IGateway[];
+
+  /**
+   * More hosts for the VirtualService, e.g. an external name served by `gateways`.
+   *
+   * @default - only the service name
+   */
+  readonly hosts?: string[];
+
+  /**
+   * Timeouts, retries and circuit breaking for calls to the service.
+   *
+   * @default - Istio's defaults
+   */
+  readonly resilience?: ResilienceOptions;
+
+  /**
+   * mTLS mode enforced on the service's workloads (a PeerAuthentication). Clients use
+   * ISTIO_MUTUAL through the DestinationRule either way.
+   *
+   * @default MtlsMode.STRICT
+   */
+  readonly mtls?: MtlsMode;
+}
+
+/**
+ * One service, several versions, one traffic split.
+ *
+ * Creates a Deployment per version (or labels the ones you pass), one Kubernetes Service over all
+ * versions with an Istio-conformant port name and `appProtocol`, a DestinationRule with a subset
+ * per version whose labels are the same object that labels the pods, a VirtualService with
+ * optional dark-launch matches, a weighted split that always sums to 100 and optional mirroring,
+ * and a STRICT PeerAuthentication for the workloads.
+ */
+export class CanaryService extends Construct {
+  /** Name of the Service, the mesh host and the `app` label. */
+  public readonly serviceName: string;
+
+  /** Port of the Service. */
+  public readonly port: number;
+
+  /** The Kubernetes Service (L1, to set `appProtocol`). */
+  public readonly service: kplus.k8s.KubeService;
+
+  /** The DestinationRule with one subset per version. */
+  public readonly destinationRule: DestinationRule;
+
+  /** The VirtualService with the traffic split. */
+  public readonly virtualService: VirtualService;
+
+  /** The PeerAuthentication of the workloads. */
+  public readonly peerAuthentication: ApiObject;
+
+  private readonly versionList: CanaryVersion[];
+  private readonly deploymentList: kplus.Deployment[] = [];
+  private readonly subsetsByVersion = new Map<string, DestinationRuleSubset>();
+  private readonly weights: Map<string, number>;
+  private readonly matchRoutes: CanaryMatchRoute[];
+  private readonly resilience: ResilienceOptions;
+
+  /** Defines a CanaryService in `scope`. */
+  public constructor(scope: Construct, id: string, props: CanaryServiceProps) {
+    super(scope, id);
+    this.serviceName = props.serviceName ?? id;
+    this.port = props.port ?? 80;
+    this.versionList = [...props.versions];
+    this.matchRoutes = [...(props.matchRoutes ?? [])];
+    this.resilience = props.resilience ?? {};
+    const containerPort = props.containerPort ?? this.port;
+    const protocol = props.protocol ?? ServiceProtocol.HTTP;
+    this.checkProps(props);
+    this.weights = this.splitWeights();
+
+    for (const version of this.versionList) {
+      const labels = { app: this.serviceName, version: version.name };
+      this.deploymentList.push(this.versionDeployment(version, labels, containerPort));
+    }
+
+    this.service = new kplus.k8s.KubeService(this, 'Service', {
+      metadata: { name: this.serviceName, labels: { app: this.serviceName } },
+      spec: {
+        selector: { app: this.serviceName },
+        ports: [{
+          name: protocol,
+          appProtocol: protocol,
+          port: this.port,
+          targetPort: kplus.k8s.IntOrString.fromNumber(containerPort),
+          protocol: 'TCP',
+        }],
+      },
+    });
+
+    const { timeout: _t, retries: _r, ...policy } = this.resilience;
+    this.destinationRule = new DestinationRule(this, 'DestinationRule', {
+      metadata: { name: this.serviceName },
+      host: this.serviceName,
+      trafficPolicy: { ...policy, tls: { mode: ClientTlsMode.ISTIO_MUTUAL } },
+    });
+    for (const version of this.versionList) {
+      this.subsetsByVersion.set(version.name, this.destinationRule.addSubset({
+        name: version.name,
+        // The same labels the pods get: the subset cannot drift from the Deployment.
+        labels: { app: this.serviceName, version: version.name },
+        trafficPolicy: version.trafficPolicy,
+      }));
+    }
+
+    this.virtualService = new VirtualService(this, 'VirtualService', {
+      metadata: { name: this.serviceName },
+      hosts: [this.serviceName, ...(props.hosts ?? [])],
+      gateways: props.gateways && props.gateways.length > 0 ? [...props.gateways, Gateway.MESH] : undefined,
+    });
+    for (const route of this._httpRoutes([{}], props.mirror)) this.virtualService.addHttpRoute(route);
+
+    this.peerAuthentication = new security.PeerAuthentication(this, 'PeerAuthentication', {
+      metadata: { name: this.serviceName },
+      spec: {
+        selector: { matchLabels: { app: this.serviceName } },
+        mtls: { mode: (props.mtls ?? MtlsMode.STRICT) as any },
+      },
+    });
+  }
+
+  /** The Deployments, one per version, in order. */
+  public get deployments(): kplus.Deployment[] {
+    return [...this.deploymentList];
+  }
+
+  /** The subsets, one per version, in order. */
+  public get subsets(): DestinationRuleSubset[] {
+    return this.versionList.map((v) => this.subsetsByVersion.get(v.name)!);
+  }
+
+  /** The traffic share of a version in percent, as emitted. */
+  public weightOf(version: string): number {
+    const weight = this.weights.get(version);
+    if (weight === undefined) invalid(this, 'version', version, 'must name a version of this service', `use one of ${[...this.weights.keys()].join(', ')}`);
+    return weight;
+  }
+
+  /**
+   * The HTTP routes that reproduce this service's split, each narrowed by `matches` (e.g. a
+   * path on a gateway). Gateways use them so ingress traffic follows the same split.
+   *
+   * @internal
+   */
+  public _httpRoutes(matches: HttpMatch[], mirror?: CanaryMirror): HttpRouteOptions[] {
+    const { timeout, retries } = this.resilience;
+    const to = (version: string) => Destination.toSubset(this.subsetsByVersion.get(version)!);
+    const darkLaunch: HttpRouteOptions[] = this.matchRoutes.map((route) => ({
+      name: `${route.version}-match`,
+      match: matches.map((m) => ({
+        ...m,
+        headers: { ...m.headers, ...route.headers, ...(route.cookie ? { cookie: cookieMatch(route.cookie) } : {}) },
+        queryParams: route.queryParams ?? m.queryParams,
+      })),
+      destinations: [{ destination: to(route.version) }],
+      timeout,
+      retries,
+    }));
+    const hasMatch = matches.some((m) => Object.keys(m).length > 0);
+    const split: HttpRouteOptions = {
+      name: 'split',
+      match: hasMatch ? matches : undefined,
+      destinations: this.versionList.map((v) => ({ destination: to(v.name), weight: this.weights.get(v.name) })),
+      mirrors: mirror ? [{ destination: to(mirror.version), percentage: mirror.percentage }] : undefined,
+      timeout,
+      retries,
+    };
+    return [...darkLaunch, split];
+  }
+
+  private checkProps(props: CanaryServiceProps): void {
+    if (!isDns1123Label(this.serviceName) || this.serviceName !== this.serviceName.toLowerCase()) {
+      invalid(this, 'serviceName', this.serviceName, 'must be a lower-case DNS-1123 label', "set 'serviceName', e.g. 'reviews'");
+    }
+    if (this.versionList.length < 2) {
+      invalid(this, 'versions', this.versionList.map((v) => v.name), 'must list at least two versions (stable and canary)', 'add the canary version');
+    }
+    const names = new Set<string>();
+    this.versionList.forEach((v, i) => {
+      if (!isDns1123Label(v.name) || v.name !== v.name.toLowerCase()) {
+        invalid(this, `versions[${i}].name`, v.name, 'must be a lower-case DNS-1123 label (it names the subset)', "use names like 'v1' or 'canary'");
+      }
+      if (names.has(v.name)) invalid(this, `versions[${i}].name`, v.name, 'must be unique', 'rename one of the versions');
+      names.add(v.name);
+      if ((v.image === undefined) === (v.deployment === undefined)) {
+        invalid(this, `versions[${i}]`, v.name, 'must set exactly one of image and deployment', 'give an image to create a Deployment, or pass an existing one');
+      }
+      const weight = v.weight ?? 0;
+      if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
+        invalid(this, `versions[${i}].weight`, weight, 'must be a whole percentage from 0 to 100', 'give the share of traffic in percent');
+      }
+      if (v.securityContext?.user === ISTIO_PROXY_UID) {
+        invalid(this, `versions[${i}].securityContext.user`, ISTIO_PROXY_UID, 'must not be 1337, the UID reserved for the Istio sidecar (IST0144)', 'run the container as another non-root UID');
+      }
+      if (v.deployment) this.checkDeploymentUid(v.deployment, `versions[${i}].deployment`);
+    });
+    this.matchRoutes.forEach((r, i) => {
+      if (!names.has(r.version)) invalid(this, `matchRoutes[${i}].version`, r.version, 'must name a version of this service', `use one of ${[...names].join(', ')}`);
+      if (!r.headers && !r.cookie && !r.queryParams) {
+        invalid(this, `matchRoutes[${i}]`, r.version, 'must match on headers, a cookie or query parameters', 'add a condition, or give the version a weight instead');
+      }
+    });
+    if (props.mirror) {
+      if (!names.has(props.mirror.version)) invalid(this, 'mirror.version', props.mirror.version, 'must name a version of this service', `use one of ${[...names].join(', ')}`);
+      if (props.mirror.percentage < 0 || props.mirror.percentage > 100) invalid(this, 'mirror.percentage', props.mirror.percentage, 'must be within 0-100', 'give a percentage');
+    }
+    checkResilience(this, 'resilience.', this.resilience);
+  }
+
+  private checkDeploymentUid(deployment: kplus.Deployment, field: string): void {
+    const users = [deployment.securityContext.user, ...deployment.containers.map((c) => c.securityContext.user)];
+    if (users.includes(ISTIO_PROXY_UID)) {
+      invalid(this, `${field}.securityContext.user`, ISTIO_PROXY_UID, 'must not be 1337, the UID reserved for the Istio sidecar (IST0144)', 'run the pods as another non-root UID');
+    }
+  }
+
+  /** Weights per version; the first version takes the remainder, so the total is always 100. */
+  private splitWeights(): Map<string, number> {
+    const others = this.versionList.slice(1).reduce((sum, v) => sum + (v.weight ?? 0), 0);
+    if (others > 100) {
+      invalid(this, 'versions[*].weight', others, 'must not total more than 100 for the non-stable versions',
+        `lower the weights so that ${this.versionList[0].name} gets the remainder`);
+    }
+    if (this.versionList[0].weight !== undefined && this.versionList[0].weight !== 100 - others) {
+      invalid(this, 'versions[0].weight', this.versionList[0].weight, `must be ${100 - others} (100 minus the other versions' weights) or unset`,
+        'leave the stable version\'s weight unset; it gets the remainder');
+    }
+    return new Map(this.versionList.map((v, i) => [v.name, i === 0 ? 100 - others : v.weight ?? 0]));
+  }
+
+  private versionDeployment(version: CanaryVersion, labels: { [key: string]: string }, containerPort: number): kplus.Deployment {
+    let deployment = version.deployment;
+    if (!deployment) {
+      deployment = new kplus.Deployment(this, `Deployment-${version.name}`, {
+        metadata: { name: `${this.serviceName}-${version.name}`, labels },
+        replicas: version.replicas ?? 1,
+        select: false,
+        podMetadata: { labels },
+        containers: [{
+          name: this.serviceName,
+          image: version.image!,
+          portNumber: containerPort,
+          resources: version.resources,
+          envVariables: version.envVariables,
+          securityContext: version.securityContext,
+        }],
+      });
+      deployment.select(kplus.LabelSelector.of({ labels }));
+    } else {
+      for (const [key, value] of Object.entries(labels)) deployment.podMetadata.addLabel(key, value);
+    }
+    return deployment;
+  }
+}
+
+/** A header match for a cookie `name=value` anywhere in the Cookie header. */
+function cookieMatch(cookie: string): StringMatch {
+  const escaped = cookie.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return StringMatch.regex(`^(.*?;\\s*)?(${escaped})(;.*)?$`);
+}
