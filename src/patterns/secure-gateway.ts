@@ -256,14 +256,15 @@ export class SecureGateway extends Construct {
       this.checkShadowing(host, path);
       const vs = this.virtualServiceFor(host);
       const target = options.destination;
+      const destination = Destination.toHost(target.host, { port: target.port });
       if (passthrough) {
-        vs.addTlsRoute({ match: [{ sniHosts: [host], port: 443 }], destinations: [{ destination: Destination.toHost(target.host, { port: target.port }) }] });
+        vs.addTlsRoute({ match: [{ sniHosts: [host], port: 443 }], destinations: [{ destination }] });
         continue;
       }
       const match = [{ uri: path }];
       const routes: HttpRouteOptions[] = target._canary
         ? target._canary._httpRoutes(match)
-        : [{ match, destinations: [{ destination: Destination.toHost(target.host, { port: target.port }) }] }];
+        : [{ match, destinations: [{ destination }] }];
       for (const route of routes) {
         vs.addHttpRoute({
           ...route,

@@ -58,7 +58,9 @@ describe('CanaryService', () => {
     const [deployment] = of(synthValid(canary().chart), 'Deployment');
     const pod = deployment.spec.template.spec;
     expect(pod.securityContext.runAsNonRoot).toBe(true);
-    expect(pod.containers[0].securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false });
+    expect(pod.containers[0].securityContext).toMatchObject({
+      runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
+    });
     expect(pod.containers[0].resources.requests).toEqual({ cpu: '1000m', memory: '512Mi' });
   });
 

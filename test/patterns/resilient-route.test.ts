@@ -29,7 +29,9 @@ describe('ResilientRoute', () => {
       timeout: Duration.seconds(7),
       retries: { attempts: 3, perTryTimeout: Duration.millis(1500), retryOn: [RetryOn.FIVE_XX] },
       connectionPool: { tcp: { maxConnections: 50 }, http: { http1MaxPendingRequests: 10 } },
-      outlierDetection: { consecutive5xxErrors: 5, consecutiveGatewayErrors: 3, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 50 },
+      outlierDetection: {
+        consecutive5xxErrors: 5, consecutiveGatewayErrors: 3, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 50,
+      },
     });
     const manifests = synthValid(chart);
     const rule = of(manifests, 'VirtualService')[0].spec.http[0];
