@@ -30,7 +30,11 @@ describe('ResilientRoute', () => {
       retries: { attempts: 3, perTryTimeout: Duration.millis(1500), retryOn: [RetryOn.FIVE_XX] },
       connectionPool: { tcp: { maxConnections: 50 }, http: { http1MaxPendingRequests: 10 } },
       outlierDetection: {
-        consecutive5xxErrors: 5, consecutiveGatewayErrors: 3, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 50,
+        consecutive5xxErrors: 5,
+        consecutiveGatewayErrors: 3,
+        interval: Duration.seconds(10),
+        baseEjectionTime: Duration.seconds(30),
+        maxEjectionPercent: 50,
       },
     });
     const manifests = synthValid(chart);
