@@ -1,27 +1,43 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing, Yaml } from 'cdk8s';
-import { expectValidManifests } from './support/schema';
+import { App, Chart, Testing, Yaml } from 'cdk8s';
+import { canaryExample } from '../examples/patterns/canary';
+import { resilientRouteExample } from '../examples/patterns/resilient-route';
+import { secureGatewayExample } from '../examples/patterns/secure-gateway';
 import { quickstart } from '../examples/quickstart/app';
+import { expectValidManifests } from './support/schema';
 
-describe('README', () => {
-  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+const root = path.join(__dirname, '..');
+const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
 
-  test('the example YAML is what the example code synthesizes', () => {
-    const manifests = expectValidManifests(Testing.synth(quickstart(Testing.app())));
-    const vs = manifests.find((m) => m.kind === 'VirtualService');
-    const yaml = Yaml.stringify(vs).trim();
+/** The body of an example function (from `const chart` to `return chart;`), de-indented. */
+function exampleBody(file: string): string {
+  const code = fs.readFileSync(path.join(root, file), 'utf8');
+  return code.slice(code.indexOf('  const chart'), code.indexOf('  return chart;')).replace(/^ {2}/gm, '');
+}
+
+// Each README example: its source file, how to build it, and the kinds whose YAML it shows.
+const examples: Array<[string, (app: App) => Chart, string[]]> = [
+  ['examples/quickstart/app.ts', quickstart, ['VirtualService']],
+  ['examples/patterns/canary.ts', canaryExample, ['DestinationRule', 'VirtualService']],
+  ['examples/patterns/secure-gateway.ts', secureGatewayExample, ['Gateway', 'AuthorizationPolicy', 'VirtualService']],
+  ['examples/patterns/resilient-route.ts', resilientRouteExample, ['VirtualService', 'DestinationRule']],
+];
+
+describe.each(examples)('README example %s', (file, build, kinds) => {
+  test('the README shows its code', () => {
+    expect(readme).toContain(exampleBody(file));
+  });
+
+  test('the README shows the YAML it synthesizes', () => {
+    const manifests = expectValidManifests(Testing.synth(build(Testing.app())));
+    const yaml = manifests.filter((m) => kinds.includes(m.kind)).map((m) => Yaml.stringify(m).trim()).join('\n---\n');
+    expect(yaml.length).toBeGreaterThan(0);
     expect(readme).toContain('```yaml\n' + yaml + '\n```');
   });
+});
 
-  test('the example code in the README is the code in examples/quickstart', () => {
-    const code = fs.readFileSync(path.join(__dirname, '..', 'examples', 'quickstart', 'app.ts'), 'utf8');
-    const body = code.slice(code.indexOf('  const chart'), code.indexOf('  return chart;')).replace(/^ {2}/gm, '');
-    expect(readme).toContain(body);
-  });
-
-  test('starts with the install + main job command and the test command', () => {
-    const commands = [...readme.matchAll(/^(npm ci.*|npx projen test)$/gm)].map((m) => m[1]);
-    expect(commands.slice(0, 2)).toEqual(['npm ci && npx projen example', 'npx projen test']);
-  });
+test('the README starts with the install + main job command and the test command', () => {
+  const commands = [...readme.matchAll(/^(npm ci.*|npx projen test)$/gm)].map((m) => m[1]);
+  expect(commands.slice(0, 2)).toEqual(['npm ci && npx projen example', 'npx projen test']);
 });
