@@ -1,4 +1,4 @@
-import { Duration, Testing } from 'cdk8s';
+import { Duration, Testing, Yaml } from 'cdk8s';
 import { CanaryService, GrpcStatus, ResilientRoute, ResilientRouteProps, RetryOn, StringMatch } from '../../src';
 import { synthError, synthValid } from '../support/schema';
 
@@ -59,6 +59,12 @@ describe('ResilientRoute', () => {
     expect(http[0].retries).toBeUndefined();
     expect(http[1].fault).toBeUndefined();
     expect(http[1].retries.attempts).toBe(2);
+  });
+
+  test('synthesis is byte-identical across runs', () => {
+    const build = () => route({ connectionPool: { tcp: { maxConnections: 10 } }, outlierDetection: { consecutive5xxErrors: 2 } });
+    const yaml = () => Yaml.stringify(...Testing.synth(build().chart));
+    expect(yaml()).toEqual(yaml());
   });
 
   test('gRPC faults', () => {

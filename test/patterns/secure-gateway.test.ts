@@ -1,4 +1,4 @@
-import { ApiObject, Duration, Testing } from 'cdk8s';
+import { ApiObject, Duration, Testing, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { CanaryService, GatewayRouteTarget, SecureGateway, SecureGatewayProps, SecureGatewayTlsMode, StringMatch, TlsProtocolVersion } from '../../src';
 import { synthError, synthValid } from '../support/schema';
@@ -100,6 +100,15 @@ describe('SecureGateway', () => {
       action: 'DENY',
       rules: [{ from: [{ source: { notRemoteIpBlocks: ['203.0.113.0/24', '2001:db8::/32'] } }], to: [{ operation: { hosts: ['shop.example.com', 'shop.example.com:*'] } }] }],
     });
+  });
+
+  test('synthesis is byte-identical across runs', () => {
+    const yaml = () => {
+      const { chart, gw } = gateway({ allowedSourceCidrs: ['203.0.113.0/24'] });
+      gw.addRoute({ path: StringMatch.prefix('/api'), destination: GatewayRouteTarget.fromHost('api', 80) });
+      return Yaml.stringify(...Testing.synth(chart));
+    };
+    expect(yaml()).toEqual(yaml());
   });
 
   test('a TLS Secret defined in the gateway namespace is accepted', () => {
