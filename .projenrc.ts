@@ -25,7 +25,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv-formats@^3.0.1',
     '@bufbuild/cel@^0.6.1',
     'yaml@^2.9.1',
-    'kubernetes-models@^5.1.0',
   ],
 
   // jsii targets are declared so that jsii checks our names in every language; only JS is
