@@ -18,13 +18,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   jsiiVersion: '~6.0.0',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   // Runtime dependencies that are not jsii modules must be bundled into the package.
-  bundledDeps: ['re2js@^2.10.0'],
+  bundledDeps: ['re2js@^2.10.0', 'yaml@^2.9.1'],
+  // `npx cdk8s-istio analyze <dir>`: the analyzer for any YAML.
+  bin: { 'cdk8s-istio': 'lib/cli/main.js' },
   devDeps: [
     'cdk8s-cli@^2.207.60',
     'ajv@^8.20.0',
     'ajv-formats@^3.0.1',
     '@bufbuild/cel@^0.6.1',
-    'yaml@^2.9.1',
   ],
 
   // jsii targets are declared so that jsii checks our names in every language; only JS is

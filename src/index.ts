@@ -15,6 +15,8 @@ export * from './traffic-policy';
 export * from './destination-rule';
 export * from './service-entry';
 export * from './sidecar';
+export * from './analysis/finding';
+export * from './istio-analyzer';
 export * from './patterns/resilience';
 export * from './patterns/canary-service';
 export * from './patterns/resilient-route';

@@ -128,6 +128,22 @@ export class VirtualService extends Construct {
     return this;
   }
 
+  /**
+   * Gateways bound by name only (`Gateway.fromGatewayName()`), as `namespace/name`: defined
+   * outside this app, so the analyzer does not report them as missing.
+   *
+   * @internal
+   */
+  public _externalGatewayReferences(): string[] {
+    const namespace = this.resource.metadata.namespace ?? 'default';
+    const inMatches = [...this.httpRoutes, ...this.tcpRoutes, ...this.tlsRoutes]
+      .flatMap((r) => (r.match ?? []) as Array<{ gateways?: IGateway[] }>)
+      .flatMap((m) => m.gateways ?? []);
+    return [...this.gateways, ...inMatches]
+      .filter((g) => !(g instanceof Construct) && g.gatewayName !== 'mesh')
+      .map((g) => (g.gatewayName.includes('/') ? g.gatewayName : `${namespace}/${g.gatewayName}`));
+  }
+
   /** @internal */
   public _toIstio(): networking.VirtualServiceSpec {
     return {

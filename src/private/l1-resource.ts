@@ -1,5 +1,7 @@
 import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { validatedResources } from './validated-resources';
+import { IstioAnalyzer } from '../istio-analyzer';
 import { Findings } from '../validation/findings';
 
 /** The constructor shape shared by the generated L1 classes. */
@@ -19,5 +21,8 @@ export function createL1Resource<T extends ApiObject>(
 ): T {
   const resource = new kind(scope, 'Resource', { metadata, spec: Lazy.any({ produce: renderSpec }) });
   scope.node.addValidation({ validate: () => validate(resource.toJson()).messages });
+  validatedResources.add(resource);
+  // Cross-object checks run once per App, over everything it synthesizes.
+  IstioAnalyzer.of(scope);
   return resource;
 }

@@ -1,0 +1,88 @@
+import { AnalysisContext } from '../context';
+import { AnalysisLevel } from '../finding';
+import { Entry, fqdn, selects } from '../model';
+
+/** Code for checks Istio's analyzer does not have (cdk8s-istio's own). */
+export const WILDCARD_ISTIO_MUTUAL = 'CKI0001';
+
+/**
+ * IST0173: a subset selects no pods of the workloads behind the host's Service (503 UH), when
+ * the app defines those workloads. IST0174: the host matches no Service or ServiceEntry in the
+ * app (a warning: the service may be defined elsewhere).
+ */
+export function checkDestinationRuleHosts(ctx: AnalysisContext): void {
+  for (const dr of ctx.inventory.of('DestinationRule')) {
+    const host: string = dr.spec.host ?? '';
+    if (host.startsWith('*')) continue;
+    const name = fqdn(host, dr.namespace);
+    const service = ctx.inventory.services.get(name);
+    if (!service) {
+      if (ctx.inventory.serviceEntriesFor(name, dr.namespace).length === 0) {
+        ctx.report(dr, 'IST0174', AnalysisLevel.WARNING, `The host ${host} defined in the DestinationRule does not match any services in the mesh (looked for ${name}); `
+          + 'fix the host, or define the Service or ServiceEntry');
+      }
+      continue;
+    }
+    const selector = service.spec.selector;
+    if (!selector || ctx.inventory.workloadsSelectedBy(selector, service.namespace).length === 0) continue;
+    for (const subset of dr.spec.subsets ?? []) {
+      const labels = { ...selector, ...(subset?.labels ?? {}) };
+      if (ctx.inventory.workloadsSelectedBy(labels, service.namespace).length === 0) {
+        ctx.report(dr, 'IST0173', AnalysisLevel.ERROR, `The Subset ${subset?.name} defined in the DestinationRule does not select any pods (no pod of Service ${service.name} `
+          + `has labels ${JSON.stringify(subset?.labels ?? {})}), which leads to 503 UH (NoHealthyUpstream); fix the subset labels or the Deployment's pod labels`);
+      }
+    }
+  }
+}
+
+/** The effective PeerAuthentication mode for a Service's pods: workload, then namespace, then mesh. */
+function peerAuthenticationMode(ctx: AnalysisContext, service: Entry): string | undefined {
+  const policies = ctx.inventory.of('PeerAuthentication');
+  const mode = (pa: Entry | undefined) => {
+    const m = pa?.spec.mtls?.mode;
+    return m && m !== 'UNSET' ? m : undefined;
+  };
+  const selector = service.spec.selector ?? {};
+  const workload = policies.find((pa) => pa.namespace === service.namespace && pa.spec.selector?.matchLabels
+    && Object.keys(pa.spec.selector.matchLabels).length > 0 && selects(pa.spec.selector.matchLabels, selector));
+  const namespace = policies.find((pa) => pa.namespace === service.namespace && !pa.spec.selector);
+  const mesh = policies.find((pa) => pa.namespace === ctx.rootNamespace && !pa.spec.selector);
+  return mode(workload) ?? mode(namespace) ?? mode(mesh);
+}
+
+/** Every client TLS setting of a DestinationRule, with its field. */
+function tlsSettings(spec: any): Array<{ field: string; tls: any }> {
+  const out: Array<{ field: string; tls: any }> = [];
+  const policy = (field: string, p: any) => {
+    if (p?.tls) out.push({ field: `${field}.tls`, tls: p.tls });
+    (p?.portLevelSettings ?? []).forEach((pl: any, i: number) => pl?.tls && out.push({ field: `${field}.portLevelSettings[${i}].tls`, tls: pl.tls }));
+  };
+  policy('spec.trafficPolicy', spec.trafficPolicy);
+  (spec.subsets ?? []).forEach((s: any, i: number) => policy(`spec.subsets[${i}].trafficPolicy`, s?.trafficPolicy));
+  return out;
+}
+
+/**
+ * IST0113 (MTLSPolicyConflict, retired from istioctl but still the name users search for): a
+ * DestinationRule turns Istio mTLS off (DISABLE, or its own SIMPLE/MUTUAL TLS) towards mesh
+ * workloads whose PeerAuthentication is STRICT, so every call fails. CKI0001: an ISTIO_MUTUAL
+ * DestinationRule for a wildcard host forces mTLS on calls to hosts outside the mesh.
+ */
+export function checkMtls(ctx: AnalysisContext): void {
+  for (const dr of ctx.inventory.of('DestinationRule')) {
+    const host: string = dr.spec.host ?? '';
+    const settings = tlsSettings(dr.spec);
+    if (host.startsWith('*') && !host.endsWith('.cluster.local') && settings.some((s) => s.tls.mode === 'ISTIO_MUTUAL')) {
+      ctx.report(dr, WILDCARD_ISTIO_MUTUAL, AnalysisLevel.WARNING, `DestinationRule for wildcard host ${host} sets ISTIO_MUTUAL, which breaks calls to hosts outside the mesh; `
+        + 'rely on Istio\'s automatic mTLS, or name the mesh hosts (e.g. *.<namespace>.svc.cluster.local)');
+    }
+    const service = ctx.inventory.services.get(fqdn(host, dr.namespace));
+    if (!service || peerAuthenticationMode(ctx, service) !== 'STRICT') continue;
+    for (const { field, tls } of settings) {
+      if (tls.mode === 'DISABLE' || tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL') {
+        ctx.report(dr, 'IST0113', AnalysisLevel.ERROR, `${field}.mode ${tls.mode} sends ${tls.mode === 'DISABLE' ? 'plain text' : 'non-Istio TLS'} to ${service.name}.${service.namespace}, `
+          + 'whose PeerAuthentication is STRICT, so every call fails; use ISTIO_MUTUAL or remove the tls setting (automatic mTLS)');
+      }
+    }
+  }
+}

@@ -1,0 +1,121 @@
+/** An object to analyze, with where it came from. */
+export interface SourcedObject {
+  readonly manifest: any;
+  readonly source: string;
+  /** Whether the single-object (admission) rules already ran on it, in its L2 construct. */
+  readonly validated?: boolean;
+}
+
+/** An object with its effective namespace. */
+export interface Entry {
+  readonly manifest: any;
+  readonly source: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly spec: any;
+  readonly validated: boolean;
+}
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
+
+/** A pod template (or pod) that Services and subsets can select. */
+export interface Workload {
+  readonly entry: Entry;
+  readonly labels: { [key: string]: string };
+}
+
+/** `name` resolved the way Istio resolves short hosts: `name.namespace.svc.cluster.local`. */
+export function fqdn(host: string, namespace: string): string {
+  if (host === '*' || host.includes('.') || host.includes(':')) return host;
+  return `${host}.${namespace}.svc.cluster.local`;
+}
+
+/** Whether every label of `selector` is in `labels`. */
+export function selects(selector: { [key: string]: string } | undefined, labels: { [key: string]: string }): boolean {
+  return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+}
+
+/** The objects of an app or a set of files, indexed for linear-time checks. */
+export class Inventory {
+  public readonly entries: Entry[];
+  private readonly byKind = new Map<string, Entry[]>();
+  /** Workloads by `namespace|key=value` of each of their labels. */
+  private readonly workloadIndex = new Map<string, Workload[]>();
+  public readonly workloads: Workload[] = [];
+  /** Kubernetes Services by FQDN. */
+  public readonly services = new Map<string, Entry>();
+  /** ServiceEntries by host (as written). */
+  public readonly serviceEntryHosts = new Map<string, Entry[]>();
+
+  public constructor(objects: SourcedObject[], defaultNamespace: string) {
+    this.entries = objects.filter((o) => o.manifest && typeof o.manifest === 'object').map((o) => ({
+      manifest: o.manifest,
+      source: o.source,
+      kind: String(o.manifest.kind ?? ''),
+      name: String(o.manifest.metadata?.name ?? ''),
+      namespace: String(o.manifest.metadata?.namespace ?? defaultNamespace),
+      spec: o.manifest.spec ?? {},
+      validated: o.validated ?? false,
+    }));
+    for (const e of this.entries) {
+      this.byKind.set(e.kind, [...(this.byKind.get(e.kind) ?? []), e]);
+      if (e.kind === 'Service' && e.manifest.apiVersion === 'v1') this.services.set(`${e.name}.${e.namespace}.svc.cluster.local`, e);
+      if (e.kind === 'ServiceEntry') {
+        for (const h of e.spec.hosts ?? []) this.serviceEntryHosts.set(h, [...(this.serviceEntryHosts.get(h) ?? []), e]);
+      }
+      const labels = WORKLOAD_KINDS.has(e.kind) ? e.spec.template?.metadata?.labels : e.kind === 'Pod' ? e.manifest.metadata?.labels : undefined;
+      if (labels) {
+        const workload = { entry: e, labels };
+        this.workloads.push(workload);
+        for (const [k, v] of Object.entries<string>(labels)) {
+          for (const key of [`${e.namespace}|${k}=${v}`, `*|${k}=${v}`]) {
+            this.workloadIndex.set(key, [...(this.workloadIndex.get(key) ?? []), workload]);
+          }
+        }
+      }
+    }
+  }
+
+  /** The objects of a kind. */
+  public of(kind: string): Entry[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /**
+   * Workloads whose pod labels include all of `selector`, in `namespace` or in any namespace,
+   * through the label index: the rarest label narrows the candidates.
+   */
+  public workloadsSelectedBy(selector: { [key: string]: string }, namespace?: string): Workload[] {
+    const pairs = Object.entries(selector);
+    if (pairs.length === 0) return this.workloads.filter((w) => namespace === undefined || w.entry.namespace === namespace);
+    let candidates: Workload[] | undefined;
+    for (const [k, v] of pairs) {
+      const found = this.workloadIndex.get(`${namespace ?? '*'}|${k}=${v}`) ?? [];
+      if (!candidates || found.length < candidates.length) candidates = found;
+    }
+    return (candidates ?? []).filter((w) => selects(selector, w.labels));
+  }
+
+  /** The ServiceEntries whose hosts cover `host` (exact, then wildcard suffixes), visible from `namespace`. */
+  public serviceEntriesFor(host: string, namespace: string): Entry[] {
+    const candidates = [host, ...suffixWildcards(host)].flatMap((h) => this.serviceEntryHosts.get(h) ?? []);
+    return candidates.filter((se) => visibleFrom(se, namespace));
+  }
+}
+
+/** `a.b.c` → `*.b.c`, `*.c`, `*`: the wildcard hosts that cover a host. */
+export function suffixWildcards(host: string): string[] {
+  const labels = host.replace(/^\*\./, '').split('.');
+  const out: string[] = [];
+  for (let i = host.startsWith('*.') ? 0 : 1; i < labels.length; i++) out.push(`*.${labels.slice(i).join('.')}`);
+  out.push('*');
+  return out;
+}
+
+/** Whether an object's exportTo makes it visible from `namespace` (Istio's default is everywhere). */
+export function visibleFrom(entry: Entry, namespace: string): boolean {
+  const exportTo: string[] | undefined = entry.spec.exportTo;
+  if (!exportTo || exportTo.length === 0) return true;
+  return exportTo.some((e) => e === '*' || e === namespace || (e === '.' && entry.namespace === namespace));
+}

@@ -1,0 +1,125 @@
+import { ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { analyzeObjects, formatFinding } from './analysis/analyze';
+import { AnalysisFinding, AnalysisLevel } from './analysis/finding';
+import { validatedResources } from './private/validated-resources';
+
+/** Options for analyzing manifests. */
+export interface AnalyzeOptions {
+  /**
+   * Namespace of objects that do not set one.
+   *
+   * @default 'default'
+   */
+  readonly defaultNamespace?: string;
+
+  /**
+   * Namespace of mesh-wide policy (Istio's root namespace).
+   *
+   * @default 'istio-system'
+   */
+  readonly rootNamespace?: string;
+
+  /**
+   * Gateways defined outside the analyzed objects, as `namespace/name`; references to them are
+   * not reported as missing.
+   *
+   * @default - none
+   */
+  readonly externalGateways?: string[];
+
+  /**
+   * Message codes not to report, e.g. `IST0174`.
+   *
+   * @default - report all
+   */
+  readonly ignore?: string[];
+}
+
+/** Properties of an IstioAnalyzer. */
+export interface IstioAnalyzerProps extends AnalyzeOptions {}
+
+/**
+ * `istioctl analyze` at synth time: cross-object checks over every object the App synthesizes
+ * (including plain `ApiObject`s and L1 objects written by hand, across charts and namespaces).
+ *
+ * It is added automatically, once per App, by every construct of this library; add it yourself
+ * (or get it with `IstioAnalyzer.of(app)`) to analyze an App that uses none, or to change its
+ * options. Errors fail synthesis with Istio's message codes (IST0101, IST0109, ...) and the
+ * construct path of the object; warnings and infos are printed and kept as construct metadata.
+ */
+export class IstioAnalyzer extends Construct {
+  /** The id of the analyzer that constructs add automatically. */
+  public static readonly DEFAULT_ID = 'istio-analysis';
+
+  /** The analyzer of the App that holds `scope`, created when there is none yet. */
+  public static of(scope: IConstruct): IstioAnalyzer {
+    const root = scope.node.root;
+    const existing = root.node.children.find((c): c is IstioAnalyzer => c instanceof IstioAnalyzer);
+    return existing ?? new IstioAnalyzer(root as Construct, IstioAnalyzer.DEFAULT_ID);
+  }
+
+  /**
+   * Analyzes Kubernetes manifests (plain objects, e.g. parsed YAML) with the same checks, plus
+   * Istio's admission rules for each Istio object.
+   */
+  public static analyzeManifests(manifests: any[], options: AnalyzeOptions = {}): AnalysisFinding[] {
+    return analyzeObjects(manifests.map((manifest, i) => ({ manifest, source: `#${i}` })), settingsOf(options));
+  }
+
+  private readonly options: AnalyzeOptions;
+  private readonly ignored = new Set<string>();
+  private readonly printed = new Set<string>();
+  private lastFindings: AnalysisFinding[] = [];
+
+  /** Defines an IstioAnalyzer in `scope` (normally the App). */
+  public constructor(scope: Construct, id: string, props: IstioAnalyzerProps = {}) {
+    super(scope, id);
+    this.options = props;
+    for (const code of props.ignore ?? []) this.ignored.add(code);
+    this.node.addValidation({ validate: () => this.run() });
+  }
+
+  /** Stops reporting a message code, e.g. `IST0174` when hosts are defined in another repository. */
+  public ignore(code: string): void {
+    this.ignored.add(code);
+  }
+
+  /** The findings of the last synthesis (empty before synthesis). */
+  public get findings(): AnalysisFinding[] {
+    return [...this.lastFindings];
+  }
+
+  private run(): string[] {
+    const root = this.node.root;
+    const objects = root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => ({
+      manifest: o.toJson(),
+      // Report the L2 construct for its `Resource` child: that is the path users wrote.
+      source: o.node.id === 'Resource' && o.node.scope ? o.node.scope.node.path : o.node.path,
+      validated: validatedResources.has(o),
+    }));
+    const external = root.node.findAll().flatMap((c: any) => (typeof c._externalGatewayReferences === 'function' ? c._externalGatewayReferences() : []));
+    this.lastFindings = analyzeObjects(objects, settingsOf({
+      ...this.options,
+      externalGateways: [...(this.options.externalGateways ?? []), ...external],
+      ignore: [...this.ignored],
+    }));
+    for (const f of this.lastFindings.filter((x) => x.level !== AnalysisLevel.ERROR)) {
+      const line = formatFinding(f);
+      if (this.printed.has(line)) continue;
+      this.printed.add(line);
+      this.node.addMetadata('cdk8s-istio:analysis', line);
+      console.warn(`[${f.level.toUpperCase()}] ${line}`);
+    }
+    return this.lastFindings.filter((f) => f.level === AnalysisLevel.ERROR).map((f) => `[${f.source}] ${f.code}: ${f.message}`);
+  }
+}
+
+function settingsOf(options: AnalyzeOptions) {
+  return {
+    defaultNamespace: options.defaultNamespace ?? 'default',
+    rootNamespace: options.rootNamespace ?? 'istio-system',
+    externalGateways: new Set(options.externalGateways ?? []),
+    ignore: new Set(options.ignore ?? []),
+  };
+}
