@@ -103,8 +103,9 @@ project.addTask('example', {
 });
 
 project.addTask('benchmark', {
-  description: 'Measure synthesis time for growing numbers of services',
+  description: 'Measure synthesis and analysis time for growing numbers of services',
   exec: 'ts-node --project test/tsconfig.json build-tools/benchmark.ts',
+  receiveArgs: true,
 });
 
 project.synth();

@@ -25,6 +25,13 @@ export interface Workload {
   readonly labels: { [key: string]: string };
 }
 
+/** Appends `value` to the list at `key` (in place: copying the list each time would be quadratic). */
+export function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /** `name` resolved the way Istio resolves short hosts: `name.namespace.svc.cluster.local`. */
 export function fqdn(host: string, namespace: string): string {
   if (host === '*' || host.includes('.') || host.includes(':')) return host;
@@ -59,10 +66,10 @@ export class Inventory {
       validated: o.validated ?? false,
     }));
     for (const e of this.entries) {
-      this.byKind.set(e.kind, [...(this.byKind.get(e.kind) ?? []), e]);
+      addTo(this.byKind, e.kind, e);
       if (e.kind === 'Service' && e.manifest.apiVersion === 'v1') this.services.set(`${e.name}.${e.namespace}.svc.cluster.local`, e);
       if (e.kind === 'ServiceEntry') {
-        for (const h of e.spec.hosts ?? []) this.serviceEntryHosts.set(h, [...(this.serviceEntryHosts.get(h) ?? []), e]);
+        for (const h of e.spec.hosts ?? []) addTo(this.serviceEntryHosts, h, e);
       }
       const labels = WORKLOAD_KINDS.has(e.kind) ? e.spec.template?.metadata?.labels : e.kind === 'Pod' ? e.manifest.metadata?.labels : undefined;
       if (labels) {
@@ -70,7 +77,7 @@ export class Inventory {
         this.workloads.push(workload);
         for (const [k, v] of Object.entries<string>(labels)) {
           for (const key of [`${e.namespace}|${k}=${v}`, `*|${k}=${v}`]) {
-            this.workloadIndex.set(key, [...(this.workloadIndex.get(key) ?? []), workload]);
+            addTo(this.workloadIndex, key, workload);
           }
         }
       }

@@ -1,6 +1,6 @@
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
-import { Entry, fqdn } from '../model';
+import { addTo, Entry, fqdn } from '../model';
 
 /**
  * IST0109: two VirtualServices bound to the mesh define the same host for the same namespaces
@@ -17,7 +17,7 @@ export function checkMeshHostConflicts(ctx: AnalysisContext): void {
     for (const scope of scopes) {
       for (const h of new Set<string>(vs.spec.hosts ?? [])) {
         const key = `${scope}|${fqdn(h, vs.namespace)}`;
-        byScopedHost.set(key, [...(byScopedHost.get(key) ?? []), vs]);
+        addTo(byScopedHost, key, vs);
       }
     }
   }
