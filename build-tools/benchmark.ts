@@ -40,26 +40,35 @@ function build(services: number): App {
 
 function manifests(services: number): any[] {
   const out: any[] = [{
-    apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'bench' },
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'public', namespace: 'bench' },
     spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['*.example.com'], tls: { mode: 'SIMPLE', credentialName: 'c' } }] },
   }];
   for (let i = 0; i < services; i++) {
     const app = `svc-${i}`;
     for (const version of ['v1', 'v2']) {
       out.push({
-        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${app}-${version}`, namespace: 'bench' },
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: `${app}-${version}`, namespace: 'bench' },
         spec: { selector: { matchLabels: { app, version } }, template: { metadata: { labels: { app, version } }, spec: { containers: [{ name: app, image: 'x' }] } } },
       });
     }
     out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: app, namespace: 'bench' }, spec: { selector: { app }, ports: [{ name: 'http', port: 80 }] } });
     out.push({
-      apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: app, namespace: 'bench' },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: app, namespace: 'bench' },
       spec: { host: app, subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] },
     });
     out.push({
-      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: app, namespace: 'bench' },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: app, namespace: 'bench' },
       spec: {
-        hosts: [app, `${app}.example.com`], gateways: ['public', 'mesh'],
+        hosts: [app, `${app}.example.com`],
+        gateways: ['public', 'mesh'],
         http: [{ route: [{ destination: { host: app, subset: 'v1' }, weight: 90 }, { destination: { host: app, subset: 'v2' }, weight: 10 }] }],
       },
     });
