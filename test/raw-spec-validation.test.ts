@@ -1,5 +1,5 @@
+import { AnalysisLevel } from '../src/analysis/finding';
 import { validateDestinationRuleSpec } from '../src/validation/destination-rule';
-import { Severity } from '../src/validation/findings';
 import { validateGatewaySpec } from '../src/validation/gateway';
 import { validateServiceEntrySpec } from '../src/validation/service-entry';
 import { validateSidecarSpec } from '../src/validation/sidecar';
@@ -51,7 +51,7 @@ describe.each([
 describe('severity', () => {
   test('warnings are marked and kept apart from errors', () => {
     const findings = validateVirtualServiceSpec({ hosts: ['a'], http: [{ route, mirrorPercent: 10 }] });
-    expect(findings.all.map((f) => f.severity)).toEqual([Severity.WARNING]);
+    expect(findings.all.map((f) => f.severity)).toEqual([AnalysisLevel.WARNING]);
     expect(findings.messages[0]).toBe("'spec.http[0].mirrorPercent' (10) is deprecated; use mirrorPercentage (Istio accepts this with a warning)");
   });
 

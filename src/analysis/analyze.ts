@@ -1,5 +1,5 @@
 import { validateDestinationRuleSpec } from '../validation/destination-rule';
-import { Findings, Severity } from '../validation/findings';
+import { Findings } from '../validation/findings';
 import { validateGatewaySpec } from '../validation/gateway';
 import { validateServiceEntrySpec } from '../validation/service-entry';
 import { validateSidecarSpec } from '../validation/sidecar';
@@ -10,7 +10,7 @@ import { checkConflictingGateways, checkGatewaySelectors, checkVirtualServiceGat
 import { checkMeshHostConflicts } from './checks/mesh-hosts';
 import { checkServicePorts } from './checks/services';
 import { AnalysisContext } from './context';
-import { AnalysisFinding, AnalysisLevel } from './finding';
+import { AnalysisFinding } from './finding';
 import { Entry, Inventory, SourcedObject } from './model';
 
 /** Options of an analysis run. */
@@ -42,7 +42,7 @@ function checkSingleObjects(ctx: AnalysisContext): void {
     const rules = SINGLE_OBJECT_RULES[entry.kind];
     if (entry.validated || !rules || !String(entry.manifest.apiVersion ?? '').startsWith('networking.istio.io/')) continue;
     for (const finding of rules(entry).all) {
-      ctx.report(entry, 'IST0106', finding.severity === Severity.ERROR ? AnalysisLevel.ERROR : AnalysisLevel.WARNING, finding.message);
+      ctx.report(entry, 'IST0106', finding.severity, finding.message);
     }
   }
 }

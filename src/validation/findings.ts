@@ -1,19 +1,12 @@
-/**
- * How serious a finding is. Istio's admission webhook rejects errors and accepts warnings; the
- * constructs of this library refuse both, because a warning always marks configuration that does
- * not do what it says.
- */
-export enum Severity {
-  /** Istio rejects the object. */
-  ERROR = 'error',
-  /** Istio accepts the object, but part of it is ignored or unreachable. */
-  WARNING = 'warning',
-}
+import { AnalysisLevel } from '../analysis/finding';
+
+// Istio's admission webhook rejects errors and accepts warnings; the constructs of this library
+// refuse both, because a warning always marks configuration that does not do what it says.
 
 /** One problem found in an Istio object. */
 export interface Finding {
   /** How serious the problem is. */
-  readonly severity: Severity;
+  readonly severity: AnalysisLevel;
   /** The field as it appears in the YAML, e.g. `spec.http[0].retries.attempts`. */
   readonly field: string;
   /** The whole message: field, bad value, rule and fix. */
@@ -35,12 +28,12 @@ export class Findings {
 
   /** Records an error. `rule` starts with a verb, e.g. "must be at least 1ms". */
   public error(field: string, value: unknown, rule: string, fix: string): void {
-    this.add(Severity.ERROR, field, value, rule, fix);
+    this.add(AnalysisLevel.ERROR, field, value, rule, fix);
   }
 
   /** Records a warning: Istio accepts it, but the configuration does not do what it says. */
   public warning(field: string, value: unknown, rule: string, fix: string): void {
-    this.add(Severity.WARNING, field, value, rule, fix);
+    this.add(AnalysisLevel.WARNING, field, value, rule, fix);
   }
 
   /** All findings, in the order they were found. */
@@ -50,10 +43,10 @@ export class Findings {
 
   /** The messages of all findings; warnings are marked as such. */
   public get messages(): string[] {
-    return this.items.map((f) => (f.severity === Severity.WARNING ? `${f.message} (Istio accepts this with a warning)` : f.message));
+    return this.items.map((f) => (f.severity === AnalysisLevel.WARNING ? `${f.message} (Istio accepts this with a warning)` : f.message));
   }
 
-  private add(severity: Severity, field: string, value: unknown, rule: string, fix: string): void {
+  private add(severity: AnalysisLevel, field: string, value: unknown, rule: string, fix: string): void {
     this.items.push({ severity, field, message: `'${field}' (${show(value)}) ${rule}; ${fix}` });
   }
 }
