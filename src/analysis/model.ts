@@ -121,7 +121,7 @@ export function suffixWildcards(host: string): string[] {
 }
 
 /** Whether an object's exportTo makes it visible from `namespace` (Istio's default is everywhere). */
-export function visibleFrom(entry: Entry, namespace: string): boolean {
+function visibleFrom(entry: Entry, namespace: string): boolean {
   const exportTo: string[] | undefined = entry.spec.exportTo;
   if (!exportTo || exportTo.length === 0) return true;
   return exportTo.some((e) => e === '*' || e === namespace || (e === '.' && entry.namespace === namespace));

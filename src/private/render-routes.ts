@@ -16,7 +16,7 @@ function renderOperations(ops: HeaderOperations | undefined): any {
   });
 }
 
-export function renderHeaders(headers: Headers | undefined): any {
+function renderHeaders(headers: Headers | undefined): any {
   if (!headers) return undefined;
   return compact({ request: renderOperations(headers.request), response: renderOperations(headers.response) });
 }

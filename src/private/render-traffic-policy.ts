@@ -74,7 +74,7 @@ function renderOutlierDetection(outlier: OutlierDetectionOptions | undefined): a
   });
 }
 
-export function renderClientTls(tls: ClientTlsOptions | undefined): any {
+function renderClientTls(tls: ClientTlsOptions | undefined): any {
   if (!tls) return undefined;
   return compact({
     mode: tls.mode,

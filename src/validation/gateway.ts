@@ -3,13 +3,13 @@ import { Findings } from './findings';
 import { isDns1123Label, isIpAddress, isPort, wildcardDomainProblem } from './names';
 
 /** Server port protocols Istio accepts on a Gateway. */
-export const GATEWAY_PROTOCOLS = ['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'GRPC-WEB', 'TLS', 'MONGO', 'REDIS', 'MYSQL', 'TCP'];
+const GATEWAY_PROTOCOLS = ['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'GRPC-WEB', 'TLS', 'MONGO', 'REDIS', 'MYSQL', 'TCP'];
 const TLS_PROTOCOLS = ['HTTPS', 'TLS'];
 const HTTP_PROTOCOLS = ['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB'];
 const UNIX = 'unix://';
 
 /** The cipher suites Envoy accepts by name (BoringSSL names). */
-export const CIPHER_SUITES = [
+const CIPHER_SUITES = [
   'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384',
   'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
   'ECDHE-ECDSA-AES128-SHA', 'ECDHE-RSA-AES128-SHA', 'ECDHE-ECDSA-AES256-SHA', 'ECDHE-RSA-AES256-SHA',

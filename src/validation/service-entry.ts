@@ -3,7 +3,7 @@ import { Findings } from './findings';
 import { fqdnProblem, isIpAddress, subnetProblem, wildcardDomainProblem } from './names';
 
 /** Port protocols Istio accepts on ServiceEntry and Sidecar ports. */
-export const PORT_PROTOCOLS = ['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'GRPC-WEB', 'TLS', 'MONGO', 'REDIS', 'MYSQL', 'TCP', 'UDP'];
+const PORT_PROTOCOLS = ['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'GRPC-WEB', 'TLS', 'MONGO', 'REDIS', 'MYSQL', 'TCP', 'UDP'];
 
 export function checkPortName(f: Findings, field: string, name: unknown): void {
   if (typeof name !== 'string' || name === '' || name.length > 253) {

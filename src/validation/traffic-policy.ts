@@ -131,7 +131,7 @@ function checkLoadBalancer(f: Findings, field: string, lb: any, outlier: any): v
 }
 
 /** Client-side TLS settings (ClientTLSSettings), as Istio's agent.ValidateTLS checks them. */
-export function checkClientTls(f: Findings, field: string, tls: any): void {
+function checkClientTls(f: Findings, field: string, tls: any): void {
   if (!tls) return;
   const mode = tls.mode;
   if (tls.insecureSkipVerify) {

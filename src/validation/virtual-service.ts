@@ -8,14 +8,14 @@ import { corsHeaderNameProblem, isAuthorityHeader, isJwtClaimHeader, isKnownStat
 import { fqdnProblem, hostCoveredBy, hostsOverlap, isDns1123Label, isIpAddress, subnetProblem, wildcardDomainProblem } from './names';
 
 /** The retryOn policies Envoy understands (x-envoy-retry-on and x-envoy-retry-grpc-on). */
-export const RETRY_ON_POLICIES = [
+const RETRY_ON_POLICIES = [
   '5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'retriable-4xx', 'refused-stream',
   'retriable-status-codes', 'retriable-headers', 'envoy-ratelimited', 'http3-post-connect-failure',
   'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable',
 ];
 
 /** The gRPC status names Istio accepts for fault aborts. */
-export const GRPC_STATUS_CODES = [
+const GRPC_STATUS_CODES = [
   'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
   'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED',
   'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
@@ -26,7 +26,7 @@ const MESH = 'mesh';
 const KB = 1024;
 
 /** Gateway references: `name` (FQDN style) or `namespace/name`, each part a DNS label. */
-export function checkGatewayNames(f: Findings, field: string, names: string[] | undefined): void {
+function checkGatewayNames(f: Findings, field: string, names: string[] | undefined): void {
   for (const name of names ?? []) {
     const slash = name.indexOf('/');
     if (slash < 0) {

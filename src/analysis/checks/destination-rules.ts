@@ -3,7 +3,7 @@ import { AnalysisLevel } from '../finding';
 import { Entry, fqdn, selects } from '../model';
 
 /** Code for checks Istio's analyzer does not have (cdk8s-istio's own). */
-export const WILDCARD_ISTIO_MUTUAL = 'CKI0001';
+const WILDCARD_ISTIO_MUTUAL = 'CKI0001';
 
 /**
  * IST0173: a subset selects no pods of the workloads behind the host's Service (503 UH), when
