@@ -26,6 +26,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@^8.20.0',
     'ajv-formats@^3.0.1',
     '@bufbuild/cel@^0.6.1',
+    // Interop tests: objects from the cdk8s-plus that `cdk8s init` brings, and calls through
+    // the jsii runtime as the Python/Java/.NET/Go hosts make them.
+    'cdk8s-plus-33@^2.5.57',
+    '@jsii/runtime@^1.140.0',
   ],
 
   // jsii targets are declared so that jsii checks our names in every language; only JS is
@@ -69,6 +73,10 @@ project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.projectS
 // The registry here only carries unrs-resolver 1.12.2's platform bindings; without the pin
 // the lockfile is incomplete and `npm ci` fails.
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
+// @jsii/runtime runs from its self-contained webpack bundle and never loads @jsii/kernel, but
+// declares ^1.140.0, which this registry does not carry; satisfy the declaration with the
+// version it has.
+project.package.addPackageResolutions('@jsii/kernel@1.22.0');
 
 // Python, Java, .NET and Go packaging need registries this project cannot reach; the
 // bindings are checked by `bindings:check` instead.
