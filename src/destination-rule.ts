@@ -2,6 +2,7 @@ import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ISubset } from './destination';
 import * as networking from './imports/networking.istio.io';
+import { ObjectHost } from './private/host-reference';
 import { createL1Resource } from './private/l1-resource';
 import { mapRecord, nonEmpty } from './private/render';
 import { renderTrafficPolicy } from './private/render-traffic-policy';
@@ -39,11 +40,21 @@ export class DestinationRuleSubset implements ISubset {
   public readonly trafficPolicy?: TrafficPolicy;
 
   /** @internal */
-  public constructor(host: string, options: SubsetOptions) {
-    this.host = host;
+  public constructor(private readonly rule: DestinationRule, options: SubsetOptions) {
+    this.host = rule.host;
     this.subsetName = options.name;
     this.labels = { ...options.labels };
     this.trafficPolicy = options.trafficPolicy;
+  }
+
+  /**
+   * The host as the DestinationRule defines it, in its namespace, so that routes from other
+   * namespaces name it by its FQDN.
+   *
+   * @internal
+   */
+  public get _objectHost(): ObjectHost {
+    return { name: this.host, namespace: this.rule.resource.metadata.namespace, definedBy: `DestinationRule ${this.rule.node.path}` };
   }
 }
 
@@ -135,7 +146,7 @@ export class DestinationRule extends Construct {
 
   /** Adds a subset and returns it, to be used with `Destination.toSubset()`. */
   public addSubset(options: SubsetOptions): DestinationRuleSubset {
-    const subset = new DestinationRuleSubset(this.host, options);
+    const subset = new DestinationRuleSubset(this, options);
     this.subsetList.push(subset);
     return subset;
   }

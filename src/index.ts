@@ -1,3 +1,4 @@
+export * from './mesh-settings';
 export * from './string-match';
 export * from './retry';
 export * from './fault';

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { analyzeObjects, formatFinding } from './analysis/analyze';
 import { AnalysisFinding, AnalysisLevel } from './analysis/finding';
+import { MeshSettings } from './mesh-settings';
 import { validatedResources } from './private/validated-resources';
 
 /** Options for analyzing manifests. */
@@ -34,6 +35,13 @@ export interface AnalyzeOptions {
    * @default - report all
    */
   readonly ignore?: string[];
+
+  /**
+   * Cluster domain: short hosts resolve to `name.namespace.svc.<clusterDomain>`.
+   *
+   * @default - for the synth-time analyzer, the App's `MeshSettings` cluster domain; else 'cluster.local'
+   */
+  readonly clusterDomain?: string;
 }
 
 /** Properties of an IstioAnalyzer. */
@@ -100,6 +108,7 @@ export class IstioAnalyzer extends Construct {
     }));
     const external = root.node.findAll().flatMap((c: any) => (typeof c._externalGatewayReferences === 'function' ? c._externalGatewayReferences() : []));
     this.lastFindings = analyzeObjects(objects, settingsOf({
+      clusterDomain: MeshSettings.clusterDomainOf(this),
       ...this.options,
       externalGateways: [...(this.options.externalGateways ?? []), ...external],
       ignore: [...this.ignored],
@@ -121,5 +130,6 @@ function settingsOf(options: AnalyzeOptions) {
     rootNamespace: options.rootNamespace ?? 'istio-system',
     externalGateways: new Set(options.externalGateways ?? []),
     ignore: new Set(options.ignore ?? []),
+    clusterDomain: options.clusterDomain ?? MeshSettings.DEFAULT_CLUSTER_DOMAIN,
   };
 }

@@ -1,9 +1,12 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Gateway } from './gateway';
 import { IGateway } from './gateway-ref';
+import { Destination } from './destination';
 import { HttpRouteOptions } from './http-route';
 import * as networking from './imports/networking.istio.io';
 import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
+import { ReferenceScope, referenceScopeOf } from './private/host-reference';
 import { createL1Resource } from './private/l1-resource';
 import { nonEmpty } from './private/render';
 import { renderHttpRoute, renderTcpRoute, renderTlsRoute } from './private/render-routes';
@@ -97,6 +100,7 @@ export class VirtualService extends Construct {
 
     this.resource = createL1Resource(this, networking.VirtualService, props.metadata, () => this._toIstio(),
       (manifest) => validateVirtualServiceSpec(manifest.spec, manifest.metadata?.namespace));
+    this.node.addValidation({ validate: () => this.referenceProblems(referenceScopeOf(this.resource)) });
   }
 
   /** The name of the VirtualService object. */
@@ -146,13 +150,42 @@ export class VirtualService extends Construct {
 
   /** @internal */
   public _toIstio(): networking.VirtualServiceSpec {
+    const from = referenceScopeOf(this.resource);
     return {
       hosts: nonEmpty(this.hosts),
       gateways: nonEmpty(this.gateways.map((g) => g.gatewayName)),
       exportTo: nonEmpty(this.exportTo),
-      http: nonEmpty(this.httpRoutes.map(renderHttpRoute)),
-      tcp: nonEmpty(this.tcpRoutes.map(renderTcpRoute)),
-      tls: nonEmpty(this.tlsRoutes.map(renderTlsRoute)),
+      http: nonEmpty(this.httpRoutes.map((r) => renderHttpRoute(r, from))),
+      tcp: nonEmpty(this.tcpRoutes.map((r) => renderTcpRoute(r, from))),
+      tls: nonEmpty(this.tlsRoutes.map((r) => renderTlsRoute(r, from))),
     };
+  }
+
+  /**
+   * References to objects of the app that this VirtualService's namespace cannot name: an
+   * object without a namespace is placed at apply time, so no FQDN or `namespace/name` for it
+   * can be written from a namespace that is known.
+   */
+  private referenceProblems(from: ReferenceScope): string[] {
+    const problems: string[] = [];
+    const rules: Array<[string, Array<HttpRouteOptions | TcpRouteOptions | TlsRouteOptions>]> = [['http', this.httpRoutes], ['tcp', this.tcpRoutes], ['tls', this.tlsRoutes]];
+    for (const [kind, routes] of rules) {
+      routes.forEach((route, i) => {
+        const destinations: Array<[string, Destination]> = (route.destinations ?? []).map((d, j) => [`spec.${kind}[${i}].route[${j}].destination`, d.destination]);
+        const mirrors = (route as HttpRouteOptions).mirrors ?? [];
+        mirrors.forEach((m, j) => destinations.push([mirrors.length === 1 ? `spec.${kind}[${i}].mirror` : `spec.${kind}[${i}].mirrors[${j}].destination`, m.destination]));
+        for (const [field, destination] of destinations) {
+          const problem = destination._referenceProblem(from);
+          if (problem) problems.push(`'${field}' (${destination.host}) ${problem}`);
+        }
+      });
+    }
+    this.gateways.forEach((g, i) => {
+      if (g instanceof Gateway && g.resource.metadata.namespace === undefined && from.namespace !== undefined) {
+        problems.push(`'spec.gateways[${i}]' (${g.gatewayName}) names Gateway ${g.node.path}, which has no namespace (it lands in whatever namespace it is applied to), `
+          + `from namespace ${from.namespace}; give the Gateway's chart a namespace, or leave both without one`);
+      }
+    });
+    return problems;
   }
 }

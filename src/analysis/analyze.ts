@@ -23,6 +23,8 @@ export interface AnalyzeSettings {
   readonly externalGateways: Set<string>;
   /** Codes not to report. */
   readonly ignore: Set<string>;
+  /** Domain of the cluster's service names (`name.namespace.svc.<domain>`). */
+  readonly clusterDomain: string;
 }
 
 const SINGLE_OBJECT_RULES: Record<string, (e: Entry) => Findings> = {
@@ -53,7 +55,7 @@ function checkSingleObjects(ctx: AnalysisContext): void {
  * label, so the analysis is linear in the number of objects.
  */
 export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettings): AnalysisFinding[] {
-  const ctx = new AnalysisContext(new Inventory(objects, settings.defaultNamespace), settings.rootNamespace);
+  const ctx = new AnalysisContext(new Inventory(objects, settings.defaultNamespace, settings.clusterDomain), settings.rootNamespace);
   checkSingleObjects(ctx);
   checkVirtualServiceGateways(ctx, settings.externalGateways);
   checkConflictingGateways(ctx);

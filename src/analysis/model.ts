@@ -32,11 +32,6 @@ export function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** `name` resolved the way Istio resolves short hosts: `name.namespace.svc.cluster.local`. */
-export function fqdn(host: string, namespace: string): string {
-  if (host === '*' || host.includes('.') || host.includes(':')) return host;
-  return `${host}.${namespace}.svc.cluster.local`;
-}
 
 /** Whether every label of `selector` is in `labels`. */
 export function selects(selector: { [key: string]: string } | undefined, labels: { [key: string]: string }): boolean {
@@ -55,7 +50,7 @@ export class Inventory {
   /** ServiceEntries by host (as written). */
   public readonly serviceEntryHosts = new Map<string, Entry[]>();
 
-  public constructor(objects: SourcedObject[], defaultNamespace: string) {
+  public constructor(objects: SourcedObject[], defaultNamespace: string, public readonly clusterDomain: string = 'cluster.local') {
     this.entries = objects.filter((o) => o.manifest && typeof o.manifest === 'object').map((o) => ({
       manifest: o.manifest,
       source: o.source,
@@ -67,7 +62,7 @@ export class Inventory {
     }));
     for (const e of this.entries) {
       addTo(this.byKind, e.kind, e);
-      if (e.kind === 'Service' && e.manifest.apiVersion === 'v1') this.services.set(`${e.name}.${e.namespace}.svc.cluster.local`, e);
+      if (e.kind === 'Service' && e.manifest.apiVersion === 'v1') this.services.set(this.fqdn(e.name, e.namespace), e);
       if (e.kind === 'ServiceEntry') {
         for (const h of e.spec.hosts ?? []) addTo(this.serviceEntryHosts, h, e);
       }
@@ -82,6 +77,15 @@ export class Inventory {
         }
       }
     }
+  }
+
+  /**
+   * `host` resolved the way Istio resolves names written in `namespace`: a name without a dot
+   * becomes `name.namespace.svc.<cluster domain>`; anything else is taken as written.
+   */
+  public fqdn(host: string, namespace: string): string {
+    if (host === '*' || host.includes('.') || host.includes(':')) return host;
+    return `${host}.${namespace}.svc.${this.clusterDomain}`;
   }
 
   /** The objects of a kind. */

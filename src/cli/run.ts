@@ -20,6 +20,7 @@ Options:
   --format text|json        output format (default: text)
   --namespace NS            namespace of objects without one (default: default)
   --root-namespace NS       namespace of mesh-wide policy (default: istio-system)
+  --cluster-domain DOMAIN   cluster domain of service names (default: cluster.local)
   --external-gateway NS/NAME  a gateway defined elsewhere (repeatable)
   --ignore CODE             do not report this code (repeatable)
   -h, --help                show this help
@@ -62,7 +63,7 @@ export function runCli(args: string[], io: CliIo): number {
       return command === undefined ? 2 : 0;
     }
     if (command !== 'analyze') throw new UsageError(`unknown command "${command}"`);
-    const options = { format: 'text', namespace: 'default', rootNamespace: 'istio-system', external: [] as string[], ignore: [] as string[] };
+    const options = { format: 'text', namespace: 'default', rootNamespace: 'istio-system', clusterDomain: 'cluster.local', external: [] as string[], ignore: [] as string[] };
     const targets: string[] = [];
     for (let i = 0; i < rest.length; i++) {
       const arg = rest[i];
@@ -73,7 +74,7 @@ export function runCli(args: string[], io: CliIo): number {
       if (arg === '-h' || arg === '--help') {
         io.out(USAGE);
         return 0;
-      } else if (arg === '--format') {options.format = value();} else if (arg === '--namespace') {options.namespace = value();} else if (arg === '--root-namespace') {options.rootNamespace = value();} else if (arg === '--external-gateway') {options.external.push(value());} else if (arg === '--ignore') {options.ignore.push(value());} else if (arg.startsWith('-')) {throw new UsageError(`unknown option ${arg}`);} else {targets.push(arg);}
+      } else if (arg === '--format') {options.format = value();} else if (arg === '--namespace') {options.namespace = value();} else if (arg === '--root-namespace') {options.rootNamespace = value();} else if (arg === '--cluster-domain') {options.clusterDomain = value();} else if (arg === '--external-gateway') {options.external.push(value());} else if (arg === '--ignore') {options.ignore.push(value());} else if (arg.startsWith('-')) {throw new UsageError(`unknown option ${arg}`);} else {targets.push(arg);}
     }
     if (options.format !== 'text' && options.format !== 'json') throw new UsageError(`--format must be text or json, not "${options.format}"`);
     if (targets.length === 0) throw new UsageError('give at least one file or directory');
@@ -87,6 +88,7 @@ export function runCli(args: string[], io: CliIo): number {
       rootNamespace: options.rootNamespace,
       externalGateways: new Set(options.external),
       ignore: new Set(options.ignore),
+      clusterDomain: options.clusterDomain,
     });
     const count = (level: AnalysisLevel) => findings.filter((f) => f.level === level).length;
     const summary = {

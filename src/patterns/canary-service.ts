@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Destination } from '../destination';
 import { DestinationRule, DestinationRuleSubset } from '../destination-rule';
 import { Gateway } from '../gateway';
@@ -9,6 +9,7 @@ import { HttpMatch, HttpRouteOptions } from '../http-route';
 import { ResilienceOptions } from './resilience';
 import * as security from '../imports/security.istio.io';
 import { invalid } from '../private/invalid';
+import { addPodLabels, apiObjectOfKind, containerPorts, WORKLOAD_KINDS } from '../private/object-reference';
 import { checkResilience } from '../private/resilience-check';
 import { StringMatch } from '../string-match';
 import { ClientTlsMode } from '../tls';
@@ -59,11 +60,13 @@ export interface CanaryVersion {
   readonly image?: string;
 
   /**
-   * An existing Deployment to use for this version; it gets the `app` and `version` pod labels.
+   * An existing workload to use for this version; its pods get the `app` and `version` labels.
+   * Any Deployment (or StatefulSet, DaemonSet, ReplicaSet) works: from cdk8s-plus 28 to 33,
+   * an imported `KubeDeployment`, or a plain `ApiObject`.
    *
    * @default - a Deployment is created from `image`
    */
-  readonly deployment?: kplus.Deployment;
+  readonly deployment?: IConstruct;
 
   /**
    * Replicas of the created Deployment.
@@ -157,9 +160,9 @@ export interface CanaryServiceProps {
   readonly port?: number;
 
   /**
-   * Port the containers listen on.
+   * Port the containers listen on (the Service's target port).
    *
-   * @default - same as `port`
+   * @default - the first container port of the first version given as an existing workload, else the same as `port`
    */
   readonly containerPort?: number;
 
@@ -244,7 +247,7 @@ export class CanaryService extends Construct {
   public readonly peerAuthentication: ApiObject;
 
   private readonly versionList: CanaryVersion[];
-  private readonly deploymentList: kplus.Deployment[] = [];
+  private readonly deploymentList: ApiObject[] = [];
   private readonly subsetsByVersion = new Map<string, DestinationRuleSubset>();
   private readonly weights: Map<string, number>;
   private readonly matchRoutes: CanaryMatchRoute[];
@@ -258,15 +261,16 @@ export class CanaryService extends Construct {
     this.versionList = [...props.versions];
     this.matchRoutes = [...(props.matchRoutes ?? [])];
     this.resilience = props.resilience ?? {};
-    const containerPort = props.containerPort ?? this.port;
+    // An existing workload knows the port it listens on; created ones listen on the Service port.
+    const containerPort = props.containerPort ?? declaredContainerPort(this.versionList) ?? this.port;
     const protocol = props.protocol ?? ServiceProtocol.HTTP;
     this.checkProps(props);
     this.weights = this.splitWeights();
 
-    for (const version of this.versionList) {
+    this.versionList.forEach((version, i) => {
       const labels = { app: this.serviceName, version: version.name };
-      this.deploymentList.push(this.versionDeployment(version, labels, containerPort));
-    }
+      this.deploymentList.push(this.versionDeployment(version, i, labels, containerPort));
+    });
 
     this.service = new kplus.k8s.KubeService(this, 'Service', {
       metadata: { name: this.serviceName, labels: { app: this.serviceName } },
@@ -313,8 +317,11 @@ export class CanaryService extends Construct {
     });
   }
 
-  /** The Deployments, one per version, in order. */
-  public get deployments(): kplus.Deployment[] {
+  /**
+   * The workload objects, one per version, in order: the Deployments created from `image`, or
+   * the objects behind the workloads passed as `deployment`.
+   */
+  public get deployments(): ApiObject[] {
     return [...this.deploymentList];
   }
 
@@ -386,7 +393,6 @@ export class CanaryService extends Construct {
       if (v.securityContext?.user === ISTIO_PROXY_UID) {
         invalid(this, `versions[${i}].securityContext.user`, ISTIO_PROXY_UID, 'must not be 1337, the UID reserved for the Istio sidecar (IST0144)', 'run the container as another non-root UID');
       }
-      if (v.deployment) this.checkDeploymentUid(v.deployment, `versions[${i}].deployment`);
     });
     this.matchRoutes.forEach((r, i) => {
       if (!names.has(r.version)) invalid(this, `matchRoutes[${i}].version`, r.version, 'must name a version of this service', `use one of ${[...names].join(', ')}`);
@@ -401,12 +407,6 @@ export class CanaryService extends Construct {
     checkResilience(this, 'resilience.', this.resilience);
   }
 
-  private checkDeploymentUid(deployment: kplus.Deployment, field: string): void {
-    const users = [deployment.securityContext.user, ...deployment.containers.map((c) => c.securityContext.user)];
-    if (users.includes(ISTIO_PROXY_UID)) {
-      invalid(this, `${field}.securityContext.user`, ISTIO_PROXY_UID, 'must not be 1337, the UID reserved for the Istio sidecar (IST0144)', 'run the pods as another non-root UID');
-    }
-  }
 
   /** Weights per version; the first version takes the remainder, so the total is always 100. */
   private splitWeights(): Map<string, number> {
@@ -422,29 +422,84 @@ export class CanaryService extends Construct {
     return new Map(this.versionList.map((v, i) => [v.name, i === 0 ? 100 - others : v.weight ?? 0]));
   }
 
-  private versionDeployment(version: CanaryVersion, labels: { [key: string]: string }, containerPort: number): kplus.Deployment {
-    let deployment = version.deployment;
-    if (!deployment) {
-      deployment = new kplus.Deployment(this, `Deployment-${version.name}`, {
-        metadata: { name: `${this.serviceName}-${version.name}`, labels },
-        replicas: version.replicas ?? 1,
-        select: false,
-        podMetadata: { labels },
-        containers: [{
-          name: this.serviceName,
-          image: version.image!,
-          portNumber: containerPort,
-          resources: version.resources,
-          envVariables: version.envVariables,
-          securityContext: version.securityContext,
-        }],
-      });
-      deployment.select(kplus.LabelSelector.of({ labels }));
-    } else {
-      for (const [key, value] of Object.entries(labels)) deployment.podMetadata.addLabel(key, value);
+  private versionDeployment(version: CanaryVersion, index: number, labels: { [key: string]: string }, containerPort: number): ApiObject {
+    if (version.deployment) {
+      const field = `versions[${index}].deployment`;
+      const object = apiObjectOfKind(this, field, version.deployment, WORKLOAD_KINDS);
+      addPodLabels(version.deployment, object, labels);
+      this.node.addValidation({ validate: () => existingWorkloadProblems(object, field, labels, containerPort) });
+      return object;
     }
-    return deployment;
+    const deployment = new kplus.Deployment(this, `Deployment-${version.name}`, {
+      metadata: { name: `${this.serviceName}-${version.name}`, labels },
+      replicas: version.replicas ?? 1,
+      select: false,
+      podMetadata: { labels },
+      containers: [{
+        name: this.serviceName,
+        image: version.image!,
+        portNumber: containerPort,
+        resources: version.resources,
+        envVariables: version.envVariables,
+        securityContext: version.securityContext,
+      }],
+    });
+    deployment.select(kplus.LabelSelector.of({ labels }));
+    return ApiObject.of(deployment);
   }
+}
+
+/** The first port declared by the containers of the versions given as existing workloads. */
+function declaredContainerPort(versions: CanaryVersion[]): number | undefined {
+  for (const v of versions) {
+    if (!v.deployment) continue;
+    let object: ApiObject;
+    try {
+      object = ApiObject.of(v.deployment);
+    } catch {
+      continue; // refused with its field when the version is built
+    }
+    const ports = containerPorts(v.deployment, object);
+    if (ports.length > 0) return ports[0];
+  }
+  return undefined;
+}
+
+/**
+ * What an existing workload must satisfy once the app is complete (after escape-hatch
+ * patches): pods that carry the version's labels, a selector those pods satisfy, no container
+ * running as Istio's UID, and a container that listens on the Service's target port.
+ */
+function existingWorkloadProblems(object: ApiObject, field: string, labels: { [key: string]: string }, containerPort: number): string[] {
+  const manifest = object.toJson();
+  const template = manifest?.spec?.template ?? {};
+  const podLabels: { [key: string]: string } = template.metadata?.labels ?? {};
+  const where = `${manifest.kind} ${object.name}`;
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(labels)) {
+    if (podLabels[key] !== value) {
+      problems.push(`'${field}' (${where}) has pod label ${key}=${podLabels[key] ?? '(none)'} after patches, but the version's subset selects ${key}=${value}; `
+        + 'remove the patch or label that overrides it');
+    }
+  }
+  for (const [key, value] of Object.entries<string>(manifest?.spec?.selector?.matchLabels ?? {})) {
+    if (podLabels[key] !== value) {
+      problems.push(`'${field}.spec.selector.matchLabels' (${key}=${value}) does not match the pod labels (${key}=${podLabels[key] ?? '(none)'}); `
+        + `the API server refuses a ${manifest.kind} whose selector does not select its own pods: select on labels the pods keep`);
+    }
+  }
+  const pod = template.spec ?? {};
+  const containers: any[] = [...(pod.containers ?? []), ...(pod.initContainers ?? [])];
+  const uids = [pod.securityContext?.runAsUser, ...containers.map((c) => c?.securityContext?.runAsUser)];
+  if (uids.includes(ISTIO_PROXY_UID)) {
+    problems.push(`'${field}.securityContext.runAsUser' (${ISTIO_PROXY_UID}) must not be 1337, the UID reserved for the Istio sidecar (IST0144); run the pods as another non-root UID`);
+  }
+  const declared = (pod.containers ?? []).flatMap((c: any) => (c?.ports ?? []).map((p: any) => p?.containerPort)).filter((p: unknown) => typeof p === 'number');
+  if (declared.length > 0 && !declared.includes(containerPort)) {
+    problems.push(`'containerPort' (${containerPort}) is not a port of ${where}, whose containers listen on ${declared.join(', ')}; `
+      + `set 'containerPort' to the port the container listens on (the Service sends traffic there)`);
+  }
+  return problems;
 }
 
 /** A header match for a cookie `name=value` anywhere in the Cookie header. */

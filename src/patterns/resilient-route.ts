@@ -4,6 +4,8 @@ import { Destination } from '../destination';
 import { DestinationRule } from '../destination-rule';
 import { FaultInjection } from '../fault';
 import { HttpMatch, HttpRouteOptions } from '../http-route';
+import { MeshSettings } from '../mesh-settings';
+import { resolvedHost } from '../private/host-reference';
 import { invalid } from '../private/invalid';
 import { checkResilience } from '../private/resilience-check';
 import { RetryOn, RetryPolicy } from '../retry';
@@ -110,8 +112,12 @@ export class ResilientRoute extends Construct {
 
   private conflicts(): string[] {
     const root: IConstruct = this.node.root;
+    const domain = MeshSettings.clusterDomainOf(this);
+    // Compare the names Istio resolves, so `ratings` in one namespace and a CanaryService
+    // `ratings` in another are different hosts, and an FQDN matches its short form.
+    const host = resolvedHost(this.host, this.virtualService.resource.metadata.namespace, domain);
     const canaries = root.node.findAll().filter((c): c is CanaryService => c instanceof CanaryService);
-    return canaries.filter((c) => c.serviceName === this.host).map((c) =>
+    return canaries.filter((c) => resolvedHost(c.serviceName, c.service.metadata.namespace, domain) === host).map((c) =>
       `'host' (${this.host}) is also the host of CanaryService ${c.node.path}, and two VirtualServices for one host conflict (IST0109); `
       + "remove this ResilientRoute and give the CanaryService the same settings in its 'resilience' prop");
   }

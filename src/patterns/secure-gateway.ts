@@ -1,11 +1,12 @@
 import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Destination } from '../destination';
 import { Gateway, GatewayServerOptions } from '../gateway';
 import { HttpRouteOptions } from '../http-route';
 import * as security from '../imports/security.istio.io';
+import { ObjectHost } from '../private/host-reference';
 import { invalid } from '../private/invalid';
+import { apiObjectOfKind, servicePorts } from '../private/object-reference';
 import { Protocol } from '../protocol';
 import { StringMatch } from '../string-match';
 import { TlsMode, TlsProtocolVersion } from '../tls';
@@ -25,29 +26,56 @@ export enum SecureGatewayTlsMode {
 
 /** Where a SecureGateway route sends traffic. */
 export class GatewayRouteTarget {
-  /** A Kubernetes Service (cdk8s-plus), on the given port or its first port. */
-  public static fromService(service: kplus.Service, port?: number): GatewayRouteTarget {
-    return new GatewayRouteTarget(service.name, port ?? service.port);
+  /**
+   * A Kubernetes Service of the app, on the given port or its only port. Any Service works:
+   * cdk8s-plus 28 to 33, an imported `KubeService`, or a plain `ApiObject` of kind Service.
+   * When the Service is in another namespace than the gateway's routes, it is named by its FQDN.
+   */
+  public static fromService(service: IConstruct, port?: number): GatewayRouteTarget {
+    const object = apiObjectOfKind(service, 'GatewayRouteTarget.fromService(service)', service, ['Service']);
+    const ports = servicePorts(service, object);
+    if (port === undefined && ports.length !== 1) {
+      invalid(service, 'GatewayRouteTarget.fromService(port)', ports, `must be given: Service ${object.name} ${ports.length === 0 ? 'has no ports yet' : 'has several ports'}`,
+        'pass the port to route to as the second argument');
+    }
+    if (port !== undefined && ports.length > 0 && !ports.includes(port)) {
+      invalid(service, 'GatewayRouteTarget.fromService(port)', port, `is not a port of Service ${object.name} (${ports.join(', ')})`, 'pass one of its ports');
+    }
+    const target: ObjectHost = { name: object.name, namespace: object.metadata.namespace, definedBy: `Service ${service.node.path}` };
+    return new GatewayRouteTarget(object.name, port ?? ports[0], target);
   }
 
-  /** A CanaryService: ingress traffic follows the same split and dark-launch matches as mesh traffic. */
+  /**
+   * A CanaryService: ingress traffic follows the same split and dark-launch matches as mesh
+   * traffic, in whatever namespace the CanaryService is.
+   */
   public static fromCanary(canary: CanaryService): GatewayRouteTarget {
-    return new GatewayRouteTarget(canary.serviceName, canary.port, canary);
+    return new GatewayRouteTarget(canary.serviceName, canary.port, undefined, canary);
   }
 
-  /** A host and port, e.g. `productpage` and 9080, or an FQDN in another namespace. */
+  /**
+   * A host and port, written as given: a short name (`productpage`) resolves in the namespace
+   * of the gateway's routes; name a service in another namespace by its FQDN
+   * (`productpage.shop.svc.cluster.local`), or use `fromService()`.
+   */
   public static fromHost(host: string, port: number): GatewayRouteTarget {
     return new GatewayRouteTarget(host, port);
   }
 
   private constructor(
-    /** The destination host. */
+    /** The destination host, as its Service or CanaryService names it (or as given). */
     public readonly host: string,
     /** The destination port. */
     public readonly port: number,
+    private readonly target?: ObjectHost,
     /** @internal */
     public readonly _canary?: CanaryService,
   ) {}
+
+  /** @internal */
+  public _destination(): Destination {
+    return this.target ? Destination._toObjectHost(this.target, { port: this.port }) : Destination.toHost(this.host, { port: this.port });
+  }
 }
 
 /** A route from the gateway to a destination. */
@@ -256,7 +284,7 @@ export class SecureGateway extends Construct {
       this.checkShadowing(host, path);
       const vs = this.virtualServiceFor(host);
       const target = options.destination;
-      const destination = Destination.toHost(target.host, { port: target.port });
+      const destination = target._destination();
       if (passthrough) {
         vs.addTlsRoute({ match: [{ sniHosts: [host], port: 443 }], destinations: [{ destination }] });
         continue;

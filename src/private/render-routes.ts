@@ -5,6 +5,7 @@ import { HttpMatch, HttpRouteDestination, HttpRouteOptions } from '../http-route
 import * as networking from '../imports/networking.istio.io';
 import { L4Match, RouteDestination, TcpRouteOptions, TlsMatch, TlsRouteOptions } from '../l4-route';
 import { RetryPolicy } from '../retry';
+import { ReferenceScope } from './host-reference';
 import { compact, mapRecord, nonEmpty, renderDuration, renderPercent } from './render';
 
 function renderOperations(ops: HeaderOperations | undefined): any {
@@ -40,8 +41,8 @@ function renderMatch(match: HttpMatch): networking.VirtualServiceSpecHttpMatch {
   };
 }
 
-function renderHttpDestination(d: HttpRouteDestination): networking.VirtualServiceSpecHttpRoute {
-  return { destination: d.destination._toIstio(), weight: d.weight, headers: renderHeaders(d.headers) };
+function renderHttpDestination(d: HttpRouteDestination, from: ReferenceScope): networking.VirtualServiceSpecHttpRoute {
+  return { destination: d.destination._toIstio(from), weight: d.weight, headers: renderHeaders(d.headers) };
 }
 
 function renderRetries(retries: RetryPolicy | undefined): networking.VirtualServiceSpecHttpRetries | undefined {
@@ -81,12 +82,13 @@ function renderCors(cors: CorsPolicy | undefined): networking.VirtualServiceSpec
   };
 }
 
-export function renderHttpRoute(route: HttpRouteOptions): networking.VirtualServiceSpecHttp {
+/** Renders an HTTP rule of a VirtualService whose namespace and cluster domain are `from`. */
+export function renderHttpRoute(route: HttpRouteOptions, from: ReferenceScope): networking.VirtualServiceSpecHttp {
   const mirrors = route.mirrors ?? [];
   return {
     name: route.name,
     match: nonEmpty(route.match?.map(renderMatch)),
-    route: nonEmpty(route.destinations?.map(renderHttpDestination)),
+    route: nonEmpty(route.destinations?.map((d) => renderHttpDestination(d, from))),
     redirect: route.redirect && {
       uri: route.redirect.uri,
       authority: route.redirect.authority,
@@ -112,10 +114,10 @@ export function renderHttpRoute(route: HttpRouteOptions): networking.VirtualServ
     retries: renderRetries(route.retries),
     fault: renderFault(route.fault),
     // One mirror is written in the long-established single-mirror form, several as `mirrors`.
-    mirror: mirrors.length === 1 ? mirrors[0].destination._toIstio() : undefined,
+    mirror: mirrors.length === 1 ? mirrors[0].destination._toIstio(from) : undefined,
     mirrorPercentage: mirrors.length === 1 ? renderPercent(mirrors[0].percentage) : undefined,
     mirrors: mirrors.length > 1
-      ? mirrors.map((m) => ({ destination: m.destination._toIstio(), percentage: renderPercent(m.percentage) }))
+      ? mirrors.map((m) => ({ destination: m.destination._toIstio(from), percentage: renderPercent(m.percentage) }))
       : undefined,
     corsPolicy: renderCors(route.corsPolicy),
     headers: renderHeaders(route.headers),
@@ -132,17 +134,19 @@ function renderL4Match(match: L4Match): networking.VirtualServiceSpecTcpMatch {
   };
 }
 
-function renderRouteDestination(d: RouteDestination): networking.VirtualServiceSpecTcpRoute {
-  return { destination: d.destination._toIstio(), weight: d.weight };
+function renderRouteDestination(d: RouteDestination, from: ReferenceScope): networking.VirtualServiceSpecTcpRoute {
+  return { destination: d.destination._toIstio(from), weight: d.weight };
 }
 
-export function renderTcpRoute(route: TcpRouteOptions): networking.VirtualServiceSpecTcp {
-  return { match: nonEmpty(route.match?.map(renderL4Match)), route: route.destinations.map(renderRouteDestination) };
+/** Renders a TCP rule of a VirtualService whose namespace and cluster domain are `from`. */
+export function renderTcpRoute(route: TcpRouteOptions, from: ReferenceScope): networking.VirtualServiceSpecTcp {
+  return { match: nonEmpty(route.match?.map(renderL4Match)), route: route.destinations.map((d) => renderRouteDestination(d, from)) };
 }
 
-export function renderTlsRoute(route: TlsRouteOptions): networking.VirtualServiceSpecTls {
+/** Renders a TLS rule of a VirtualService whose namespace and cluster domain are `from`. */
+export function renderTlsRoute(route: TlsRouteOptions, from: ReferenceScope): networking.VirtualServiceSpecTls {
   return {
     match: route.match.map((m: TlsMatch) => ({ sniHosts: [...m.sniHosts], ...renderL4Match(m) })),
-    route: route.destinations.map(renderRouteDestination),
+    route: route.destinations.map((d) => renderRouteDestination(d, from)),
   };
 }

@@ -1,6 +1,6 @@
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
-import { Entry, fqdn, selects } from '../model';
+import { Entry, selects } from '../model';
 
 /** Code for checks Istio's analyzer does not have (cdk8s-istio's own). */
 const WILDCARD_ISTIO_MUTUAL = 'CKI0001';
@@ -14,7 +14,7 @@ export function checkDestinationRuleHosts(ctx: AnalysisContext): void {
   for (const dr of ctx.inventory.of('DestinationRule')) {
     const host: string = dr.spec.host ?? '';
     if (host.startsWith('*')) continue;
-    const name = fqdn(host, dr.namespace);
+    const name = ctx.inventory.fqdn(host, dr.namespace);
     const service = ctx.inventory.services.get(name);
     if (!service) {
       if (ctx.inventory.serviceEntriesFor(name, dr.namespace).length === 0) {
@@ -72,11 +72,11 @@ export function checkMtls(ctx: AnalysisContext): void {
   for (const dr of ctx.inventory.of('DestinationRule')) {
     const host: string = dr.spec.host ?? '';
     const settings = tlsSettings(dr.spec);
-    if (host.startsWith('*') && !host.endsWith('.cluster.local') && settings.some((s) => s.tls.mode === 'ISTIO_MUTUAL')) {
+    if (host.startsWith('*') && !host.endsWith(`.${ctx.inventory.clusterDomain}`) && settings.some((s) => s.tls.mode === 'ISTIO_MUTUAL')) {
       ctx.report(dr, WILDCARD_ISTIO_MUTUAL, AnalysisLevel.WARNING, `DestinationRule for wildcard host ${host} sets ISTIO_MUTUAL, which breaks calls to hosts outside the mesh; `
-        + 'rely on Istio\'s automatic mTLS, or name the mesh hosts (e.g. *.<namespace>.svc.cluster.local)');
+        + `rely on Istio's automatic mTLS, or name the mesh hosts (e.g. *.<namespace>.svc.${ctx.inventory.clusterDomain})`);
     }
-    const service = ctx.inventory.services.get(fqdn(host, dr.namespace));
+    const service = ctx.inventory.services.get(ctx.inventory.fqdn(host, dr.namespace));
     if (!service || peerAuthenticationMode(ctx, service) !== 'STRICT') continue;
     for (const { field, tls } of settings) {
       if (tls.mode === 'DISABLE' || tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL') {

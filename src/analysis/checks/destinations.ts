@@ -1,6 +1,5 @@
 import { AnalysisContext, routeDestinations } from '../context';
 import { AnalysisLevel } from '../finding';
-import { fqdn } from '../model';
 
 /**
  * IST0101 (host+subset): a route or mirror names a subset that no DestinationRule for its host
@@ -9,12 +8,12 @@ import { fqdn } from '../model';
 export function checkDestinationSubsets(ctx: AnalysisContext): void {
   const subsets = new Set<string>();
   for (const dr of ctx.inventory.of('DestinationRule')) {
-    for (const s of dr.spec.subsets ?? []) subsets.add(`${fqdn(dr.spec.host ?? '', dr.namespace)}+${s?.name}`);
+    for (const s of dr.spec.subsets ?? []) subsets.add(`${ctx.inventory.fqdn(dr.spec.host ?? '', dr.namespace)}+${s?.name}`);
   }
   for (const vs of ctx.inventory.of('VirtualService')) {
     for (const { field, destination, mirror } of routeDestinations(vs.spec)) {
       if (!destination.subset) continue;
-      if (!subsets.has(`${fqdn(destination.host ?? '', vs.namespace)}+${destination.subset}`)) {
+      if (!subsets.has(`${ctx.inventory.fqdn(destination.host ?? '', vs.namespace)}+${destination.subset}`)) {
         ctx.report(vs, 'IST0101', AnalysisLevel.ERROR, `Referenced ${mirror ? 'mirror' : 'host'}+subset in destinationrule not found: "${destination.host}+${destination.subset}" `
           + `(${field}); requests get 503 — add subset "${destination.subset}" to the DestinationRule for ${destination.host}, or fix the subset name`);
       }
@@ -29,7 +28,7 @@ export function checkDestinationSubsets(ctx: AnalysisContext): void {
 export function checkDestinationPorts(ctx: AnalysisContext): void {
   for (const vs of ctx.inventory.of('VirtualService')) {
     for (const { field, destination } of routeDestinations(vs.spec)) {
-      const host = fqdn(destination.host ?? '', vs.namespace);
+      const host = ctx.inventory.fqdn(destination.host ?? '', vs.namespace);
       const service = ctx.inventory.services.get(host);
       const ports: number[] = service
         ? (service.spec.ports ?? []).map((p: any) => p?.port)

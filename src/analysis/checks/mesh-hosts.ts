@@ -1,6 +1,6 @@
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
-import { addTo, Entry, fqdn } from '../model';
+import { addTo, Entry } from '../model';
 
 /**
  * IST0109: two VirtualServices bound to the mesh define the same host for the same namespaces
@@ -16,7 +16,7 @@ export function checkMeshHostConflicts(ctx: AnalysisContext): void {
     const scopes = exportTo.length === 0 || exportTo.includes('*') ? ['*'] : [...new Set(exportTo.map((e) => (e === '.' ? vs.namespace : e)))];
     for (const scope of scopes) {
       for (const h of new Set<string>(vs.spec.hosts ?? [])) {
-        const key = `${scope}|${fqdn(h, vs.namespace)}`;
+        const key = `${scope}|${ctx.inventory.fqdn(h, vs.namespace)}`;
         addTo(byScopedHost, key, vs);
       }
     }
