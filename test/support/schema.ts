@@ -9,7 +9,8 @@ import * as path from 'path';
 import { run } from '@bufbuild/cel';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { parseAllDocuments } from 'yaml';
 import { coreKindViolations, objectMetaViolations } from './k8s-schema';
 
@@ -142,6 +143,21 @@ export function only(manifests: any[], kind: string): any {
 export function synthError(chart: Chart): string {
   try {
     Testing.synth(chart);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected synthesis to fail, but it succeeded');
+}
+
+/** Synthesizes a whole App (every chart, one validation pass) and schema-validates the result. */
+export function synthAppValid(app: App): any[] {
+  return expectValidManifests(parseAllDocuments(app.synthYaml()).map((d) => d.toJS()));
+}
+
+/** The synth-time error message of an App (fails when synthesis succeeds). */
+export function synthAppError(app: App): string {
+  try {
+    app.synthYaml();
   } catch (e) {
     return (e as Error).message;
   }
