@@ -1,8 +1,8 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Destination } from './destination';
 import { Gateway } from './gateway';
 import { IGateway } from './gateway-ref';
-import { Destination } from './destination';
 import { HttpRouteOptions } from './http-route';
 import * as networking from './imports/networking.istio.io';
 import { TcpRouteOptions, TlsRouteOptions } from './l4-route';

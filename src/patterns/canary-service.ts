@@ -497,7 +497,7 @@ function existingWorkloadProblems(object: ApiObject, field: string, labels: { [k
   const declared = (pod.containers ?? []).flatMap((c: any) => (c?.ports ?? []).map((p: any) => p?.containerPort)).filter((p: unknown) => typeof p === 'number');
   if (declared.length > 0 && !declared.includes(containerPort)) {
     problems.push(`'containerPort' (${containerPort}) is not a port of ${where}, whose containers listen on ${declared.join(', ')}; `
-      + `set 'containerPort' to the port the container listens on (the Service sends traffic there)`);
+      + 'set \'containerPort\' to the port the container listens on (the Service sends traffic there)');
   }
   return problems;
 }

@@ -54,7 +54,7 @@ export function hostAsSeenFrom(target: ObjectHost, from: ReferenceScope): string
 export function hostReferenceProblem(target: ObjectHost, from: ReferenceScope): string | undefined {
   if (!isShortName(target.name) || target.namespace !== undefined || from.namespace === undefined) return undefined;
   return `names ${target.definedBy}, which has no namespace (it lands in whatever namespace it is applied to), from namespace ${from.namespace}; `
-    + `give its chart a namespace (or its metadata), or leave both without one`;
+    + 'give its chart a namespace (or its metadata), or leave both without one';
 }
 
 /**

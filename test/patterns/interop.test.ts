@@ -93,7 +93,9 @@ describe('existing objects that cannot work', () => {
     // The workload selects app=legacy; the CanaryService sets app=reviews on its pods, so the
     // Deployment would no longer select its own pods.
     const { chart } = canaryOver((c) => new ApiObject(c, 'legacy', {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'reviews-legacy' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'reviews-legacy' },
       spec: { selector: { matchLabels: { app: 'legacy' } }, template: { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'a', image: 'a:1' }] } } },
     }));
     expect(synthError(chart)).toContain("'versions[0].deployment.spec.selector.matchLabels' (app=legacy) does not match the pod labels (app=reviews)");

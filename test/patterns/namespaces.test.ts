@@ -1,8 +1,8 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  CanaryService, Destination, DestinationRule, Gateway, GatewayRouteTarget, IstioAnalyzer, MeshSettings, Protocol, ResilientRoute, SecureGateway, StringMatch,
-  VirtualService,
+  CanaryService, Destination, DestinationRule, Gateway, GatewayRouteTarget, IstioAnalyzer, MeshSettings, Protocol, ResilientRoute,
+  SecureGateway, StringMatch, VirtualService,
 } from '../../src';
 import { MeshRouter } from '../support/mesh-router';
 import { synthAppError, synthAppValid } from '../support/schema';
@@ -85,7 +85,10 @@ describe('host names across namespaces', () => {
     const v1 = rule.addSubset({ name: 'v1', labels: { version: 'v1' } });
     const same = new VirtualService(svc, 'same', { hosts: ['cart'] }).addHttpRoute({ destinations: [{ destination: Destination.toSubset(v1) }] });
     const other = new VirtualService(client, 'other', { hosts: ['cart.example.com'], gateways: [Gateway.fromGatewayName('istio-system/public')] })
-      .addHttpRoute({ destinations: [{ destination: Destination.toSubset(v1) }], mirrors: [{ destination: Destination.toSubset(v1), percentage: 5 }] });
+      .addHttpRoute({
+        destinations: [{ destination: Destination.toSubset(v1) }],
+        mirrors: [{ destination: Destination.toSubset(v1), percentage: 5 }],
+      });
     const manifests = synthAppValid(app);
     const byName = (vs: VirtualService) => manifests.find((m) => m.metadata.name === vs.name);
     expect(byName(same).spec.http[0].route[0].destination).toEqual({ host: 'cart', subset: 'v1' });

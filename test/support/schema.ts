@@ -11,7 +11,6 @@ import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { App, Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { parseAllDocuments } from 'yaml';
 import { coreKindViolations, objectMetaViolations } from './k8s-schema';
 
 const CRD_FILES = [

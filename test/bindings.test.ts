@@ -1,0 +1,157 @@
+/**
+ * The library as Python, Java, .NET and Go programs use it: through the jsii kernel, with
+ * structs, enums, `Duration` and errors crossing the process boundary as jsii values, and with
+ * objects made by another cdk8s-plus (cdk8s-plus-33, what `cdk8s init` brings).
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { ensureAssembly, ROOT } from './support/assembly';
+import { JsiiError, JsiiHost, ObjRef, packTarball } from './support/jsii-host';
+import { expectValidManifests } from './support/schema';
+
+jest.setTimeout(180_000);
+
+const LIB = 'cdk8s-istio';
+const enumOf = (type: string, member: string) => JsiiHost.enumValue(`${LIB}.${type}`, member);
+let tmp: string;
+let host: JsiiHost;
+
+beforeAll(async () => {
+  ensureAssembly();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bindings-'));
+  const nodeModules = path.join(ROOT, 'node_modules');
+  // Dependencies before dependents: the kernel installs each package beside the others.
+  const tarballs = [...['constructs', 'cdk8s', 'cdk8s-plus-28', 'cdk8s-plus-33'].map((p) => path.join(nodeModules, p)), ROOT]
+    .map((dir) => packTarball(dir, tmp));
+  host = JsiiHost.start();
+  for (const tarball of tarballs) await host.load(tarball);
+}, 300_000);
+
+afterAll(async () => {
+  await host?.close();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** `Class.method(args)` on this library. */
+const sinvoke = (type: string, method: string, args: unknown[] = []) => host.sinvoke(`${LIB}.${type}`, method, args) as Promise<ObjRef>;
+const seconds = (n: number) => host.sinvoke('cdk8s.Duration', 'seconds', [n]) as Promise<ObjRef>;
+
+describe('through the jsii runtime, as a foreign-language host', () => {
+  test('charts in two namespaces, a CanaryService over a cdk8s-plus-33 Deployment, a SecureGateway routing to it', async () => {
+    const app = await host.create('cdk8s.App');
+    const shop = await host.create('cdk8s.Chart', [app, 'shop', { namespace: 'shop' }]);
+    const edge = await host.create('cdk8s.Chart', [app, 'edge', { namespace: 'edge' }]);
+    const legacy = await host.create('cdk8s-plus-33.Deployment', [shop, 'legacy', {
+      metadata: { name: 'reviews-v1' },
+      containers: [{ image: 'example/reviews:1', portNumber: 9080 }],
+    }]);
+    const reviews = await host.create(`${LIB}.CanaryService`, [shop, 'reviews', JsiiHost.struct(`${LIB}.CanaryServiceProps`, {
+      port: 9080,
+      protocol: enumOf('ServiceProtocol', 'HTTP'),
+      mtls: enumOf('MtlsMode', 'STRICT'),
+      versions: [{ name: 'v1', deployment: legacy }, { name: 'v2', image: 'example/reviews:2', weight: 25 }],
+      matchRoutes: [{ version: 'v2', headers: { 'x-dark-launch': await sinvoke('StringMatch', 'exact', ['v2']) } }],
+      resilience: {
+        timeout: await seconds(5),
+        retries: { attempts: 1, perTryTimeout: await seconds(2), retryOn: [await host.sget(`${LIB}.RetryOn`, 'GATEWAY_ERROR')] },
+      },
+    })]);
+    const gateway = await host.create(`${LIB}.SecureGateway`, [edge, 'ingress', {
+      metadata: { name: 'public' },
+      hosts: ['shop.example.com'],
+      credentialName: 'shop-cert',
+      minProtocolVersion: enumOf('TlsProtocolVersion', 'TLSV1_3'),
+    }]);
+    await host.invoke(gateway, 'addRoute', [{
+      path: await sinvoke('StringMatch', 'prefix', ['/reviews']),
+      destination: await sinvoke('GatewayRouteTarget', 'fromCanary', [reviews]),
+    }]);
+    expect(await host.invoke(reviews, 'weightOf', ['v1'])).toBe(75);
+
+    const manifests = expectValidManifests(parseAllDocuments(await host.invoke(app, 'synthYaml') as string).map((d) => d.toJS()));
+    const gatewayRoutes = manifests.find((m) => m.kind === 'VirtualService' && m.metadata.namespace === 'edge');
+    expect(gatewayRoutes.spec.http.map((r: any) => r.route.map((d: any) => [d.destination.host, d.destination.subset, d.weight]))).toEqual([
+      [['reviews.shop.svc.cluster.local', 'v2', undefined]],
+      [['reviews.shop.svc.cluster.local', 'v1', 75], ['reviews.shop.svc.cluster.local', 'v2', 25]],
+    ]);
+    expect(gatewayRoutes.spec.http[1]).toMatchObject({ timeout: '5s', retries: { attempts: 1, perTryTimeout: '2s', retryOn: 'gateway-error' } });
+    expect(manifests.find((m) => m.kind === 'Gateway').spec.servers[0].tls.minProtocolVersion).toBe('TLSV1_3');
+    expect(manifests.find((m) => m.metadata.name === 'reviews-v1').spec.template.metadata.labels).toMatchObject({ app: 'reviews', version: 'v1' });
+  });
+
+  test('a props error reaches the host with the construct path, the field and the fix', async () => {
+    const app = await host.create('cdk8s.App');
+    const chart = await host.create('cdk8s.Chart', [app, 'c', { namespace: 'shop' }]);
+    const error = await host.create(`${LIB}.CanaryService`, [chart, 'orders', {
+      versions: [{ name: 'v1', image: 'o:1' }, { name: 'v2', image: 'o:2', weight: 150 }],
+    }]).catch((e) => e);
+    expect(error).toBeInstanceOf(JsiiError);
+    expect(error.message).toContain("[c/orders] 'versions[1].weight' (150) must be a whole percentage from 0 to 100; give the share of traffic in percent");
+  });
+
+  test('a synth-time error reaches the host with the construct path', async () => {
+    const app = await host.create('cdk8s.App');
+    const chart = await host.create('cdk8s.Chart', [app, 'c', { namespace: 'shop' }]);
+    const vs = await host.create(`${LIB}.VirtualService`, [chart, 'vs', { hosts: ['reviews'] }]);
+    await host.invoke(vs, 'addHttpRoute', [{ destinations: [{ destination: await sinvoke('Destination', 'toHost', ['reviews']) }], timeout: await host.sinvoke('cdk8s.Duration', 'millis', [0.5]) }]);
+    const error = await host.invoke(app, 'synthYaml').catch((e) => e);
+    expect(error).toBeInstanceOf(JsiiError);
+    expect(error.message).toContain("[c/vs] 'spec.http[0].timeout' (0.0005s) must be at least 1ms");
+  });
+
+  test('a wrong enum value is refused by the kernel before the library runs', async () => {
+    const app = await host.create('cdk8s.App');
+    const chart = await host.create('cdk8s.Chart', [app, 'c']);
+    const error = await host.create(`${LIB}.CanaryService`, [chart, 'x', {
+      protocol: enumOf('ServiceProtocol', 'SPDY'), versions: [{ name: 'v1', image: 'a' }, { name: 'v2', image: 'b' }],
+    }]).catch((e) => e);
+    expect(error).toBeInstanceOf(JsiiError);
+    expect(error.message).toMatch(/SPDY/);
+  });
+});
+
+describe('the Python quickstart', () => {
+  const example = path.join(ROOT, 'examples', 'python', 'quickstart.py');
+  const checker = path.join(ROOT, 'test', 'support', 'check_python_names.py');
+  let generated: string;
+
+  beforeAll(() => {
+    const out = path.join(tmp, 'python');
+    execFileSync('npx', ['jsii-pacmak', '--code-only', '--targets', 'python', '-o', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    generated = path.join(out, 'python', 'src', 'cdk8s_istio', '__init__.py');
+  });
+
+  const check = (file: string) => {
+    try {
+      return { code: 0, out: execFileSync('python3', [checker, generated, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+    } catch (e: any) {
+      return { code: e.status as number, out: `${e.stdout}${e.stderr}` };
+    }
+  };
+
+  test('uses only names, parameters and members the generated Python bindings have', () => {
+    const result = check(example);
+    expect(result).toEqual({ code: 0, out: expect.stringMatching(/^checked \d+ uses of cdk8s_istio: all found\n$/) });
+    expect(Number(/checked (\d+)/.exec(result.out)![1])).toBeGreaterThan(15);
+  });
+
+  test('the check fails on a TypeScript name, an unknown parameter or member', () => {
+    const source = fs.readFileSync(example, 'utf8');
+    for (const [from, to, problem] of [
+      ['per_try_timeout=', 'perTryTimeout=', "RetryPolicy() has no parameter 'perTryTimeout'"],
+      ['.to_subset(', '.toSubset(', "Destination has no member 'toSubset'"],
+      ['RetryOn.GATEWAY_ERROR', 'RetryOn.GATEWAY_ERRORS', "RetryOn has no member 'GATEWAY_ERRORS'"],
+      ['.add_subset(', '.add_subsets(', "DestinationRule has no member 'add_subsets'"],
+    ]) {
+      expect(source).toContain(from);
+      const mutated = path.join(tmp, 'mutated.py');
+      fs.writeFileSync(mutated, source.replace(from, to));
+      const result = check(mutated);
+      expect(result.code).toBe(1);
+      expect(result.out).toContain(problem);
+    }
+  });
+});
