@@ -97,7 +97,7 @@ describe('through the jsii runtime, as a foreign-language host', () => {
     const chart = await host.create('cdk8s.Chart', [app, 'c', { namespace: 'shop' }]);
     const vs = await host.create(`${LIB}.VirtualService`, [chart, 'vs', { hosts: ['reviews'] }]);
     await host.invoke(vs, 'addHttpRoute', [{ destinations: [{ destination: await sinvoke('Destination', 'toHost', ['reviews']) }], timeout: await host.sinvoke('cdk8s.Duration', 'millis', [0.5]) }]);
-    const error = await host.invoke(app, 'synthYaml').catch((e) => e);
+    const error: any = await host.invoke(app, 'synthYaml').catch((e) => e);
     expect(error).toBeInstanceOf(JsiiError);
     expect(error.message).toContain("[c/vs] 'spec.http[0].timeout' (0.0005s) must be at least 1ms");
   });

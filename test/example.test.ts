@@ -2,25 +2,38 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, JsonPatch, Testing } from 'cdk8s';
-import { expectValidManifests } from './support/schema';
-import { BookinfoChart, synthBookinfo } from '../examples/bookinfo/app';
+import { MeshRouter } from './support/mesh-router';
+import { synthAppValid } from './support/schema';
+import { bookinfo, synthBookinfo } from '../examples/bookinfo/app';
 
 describe('bookinfo example', () => {
-  const manifests = expectValidManifests(Testing.synth(new BookinfoChart(Testing.app(), 'bookinfo')));
+  const manifests = synthAppValid(bookinfo(Testing.app()).bookinfo.node.root as App);
   const find = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.metadata.name.startsWith(name));
+  const INGRESS = { namespace: 'istio-system', gateway: 'bookinfo-ingress/bookinfo-gateway' };
 
-  test('every object is valid and in the bookinfo namespace', () => {
+  test('every object is valid; the apps are in bookinfo, the ingress routes in bookinfo-ingress', () => {
     expect(manifests.length).toBe(19);
-    expect(manifests.every((m) => m.metadata.namespace === 'bookinfo')).toBe(true);
+    const namespaces = manifests.map((m) => `${m.metadata.namespace} ${m.kind}`);
+    expect(namespaces.filter((n) => n.startsWith('bookinfo-ingress ')).sort()).toEqual(['bookinfo-ingress Gateway', 'bookinfo-ingress VirtualService']);
+    expect(namespaces.filter((n) => n.startsWith('bookinfo ')).length).toBe(17);
   });
 
-  test('productpage is behind a SecureGateway: HTTPS with TLS 1.2+, HTTP redirected', () => {
+  test('productpage is behind a SecureGateway: HTTPS with TLS 1.2+, HTTP redirected, routes naming bookinfo by FQDN', () => {
     const gateway = find('Gateway', 'bookinfo-gateway');
     expect(gateway.spec.servers[0].tls).toEqual({ mode: 'SIMPLE', credentialName: 'bookinfo-cert', minProtocolVersion: 'TLSV1_2' });
     expect(gateway.spec.servers[1].tls).toEqual({ httpsRedirect: true });
-    const ingress = find('VirtualService', 'bookinfo-ingress-routes');
-    expect(ingress.spec.gateways).toEqual(['bookinfo/bookinfo-gateway']);
-    expect(ingress.spec.http.at(-1).route[0].destination).toEqual({ host: 'productpage', port: { number: 9080 } });
+    const ingress = manifests.find((m) => m.kind === 'VirtualService' && m.metadata.namespace === 'bookinfo-ingress');
+    expect(ingress.spec.gateways).toEqual(['bookinfo-ingress/bookinfo-gateway']);
+    expect(ingress.spec.http.at(-1).route[0].destination).toEqual({ host: 'productpage.bookinfo.svc.cluster.local', port: { number: 9080 } });
+  });
+
+  test('requests through the gateway reach productpage, the reviews split and the v3 dark launch', () => {
+    const router = new MeshRouter(manifests);
+    const host = 'bookinfo.example.com';
+    expect(router.route(INGRESS, { host, path: '/' }).destinations.map((d) => d.workloads)).toEqual([['bookinfo/productpage']]);
+    expect(router.route(INGRESS, { host, path: '/reviews/0' }).destinations.map((d) => [d.subset, d.weight])).toEqual([['v1', 80], ['v2', 20], ['v3', 0]]);
+    const dark = router.route(INGRESS, { host, path: '/reviews/0', headers: { 'x-dark-launch': 'v3' } });
+    expect(dark.destinations.map((d) => d.workloads)).toEqual([['bookinfo/reviews-v3']]);
   });
 
   test('reviews is a CanaryService v1/v2/v3 with a header dark launch of v3', () => {
@@ -65,7 +78,7 @@ describe('bookinfo example', () => {
   test('an escape-hatch patch that breaks a rule fails synthesis instead of writing YAML', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bookinfo-'));
     const app = new App({ outdir });
-    const chart = new BookinfoChart(app, 'bookinfo');
+    const chart = bookinfo(app).bookinfo;
     const ratings = chart.node.findChild('ratings-resilience').node.findChild('VirtualService').node.findChild('Resource') as ApiObject;
     ratings.addJsonPatch(JsonPatch.replace('/spec/http/0/retries/attempts', 0));
     expect(() => app.synth()).toThrow("[bookinfo/ratings-resilience/VirtualService] 'spec.http[0].retries.attempts' (0) must be at least 1");

@@ -1,6 +1,9 @@
 /**
- * Istio's Bookinfo, written with cdk8s-istio's patterns:
- * - productpage behind a SecureGateway (HTTPS only, HTTP redirected, TLS 1.2+);
+ * Istio's Bookinfo, written with cdk8s-istio's patterns, laid out as production meshes are:
+ * the apps in namespace `bookinfo`, the ingress routes in a namespace of their own
+ * (`bookinfo-ingress`), the gateway workload and its certificate in `istio-system`.
+ * - productpage behind a SecureGateway (HTTPS only, HTTP redirected, TLS 1.2+), whose routes
+ *   name the services of `bookinfo` by their FQDNs;
  * - reviews as a CanaryService with v1/v2/v3, a header-based dark launch of v3, and a split
  *   that a rollout moves by changing one number;
  * - ratings behind a ResilientRoute (timeout, retries within budget, circuit breaking);
@@ -28,13 +31,16 @@ function simpleService(scope: Construct, name: string): kplus.Service {
 }
 
 export class BookinfoChart extends Chart {
-  /** The reviews canary, exposed for tests. */
+  /** The reviews canary, which the ingress routes to. */
   public readonly reviews: CanaryService;
+
+  /** The productpage Service, which the ingress routes to. */
+  public readonly productpage: kplus.Service;
 
   public constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, { namespace: 'bookinfo', ...props });
 
-    const productpage = simpleService(this, 'productpage');
+    this.productpage = simpleService(this, 'productpage');
     simpleService(this, 'details');
     simpleService(this, 'ratings');
 
@@ -60,15 +66,6 @@ export class BookinfoChart extends Chart {
       outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30) },
     });
 
-    // Ingress: the certificate Secret `bookinfo-cert` lives in istio-system, next to the gateway pods.
-    new SecureGateway(this, 'ingress', {
-      metadata: { name: 'bookinfo-gateway' },
-      hosts: ['bookinfo.example.com'],
-      credentialName: 'bookinfo-cert',
-    })
-      .addRoute({ path: StringMatch.prefix('/reviews'), destination: GatewayRouteTarget.fromCanary(this.reviews) })
-      .addRoute({ destination: GatewayRouteTarget.fromService(productpage), timeout: Duration.seconds(15) });
-
     // Egress: only the namespace itself, the control plane and one external API.
     new ServiceEntry(this, 'isbn-api', {
       metadata: { name: 'isbn-api' },
@@ -83,10 +80,37 @@ export class BookinfoChart extends Chart {
   }
 }
 
+/** Properties of the ingress chart: the app it exposes. */
+export interface BookinfoIngressProps extends ChartProps {
+  readonly bookinfo: BookinfoChart;
+}
+
+/** The public entry point, owned by the platform team, in a namespace of its own. */
+export class BookinfoIngressChart extends Chart {
+  public constructor(scope: Construct, id: string, props: BookinfoIngressProps) {
+    super(scope, id, { namespace: 'bookinfo-ingress', ...props });
+    // The certificate Secret `bookinfo-cert` lives in istio-system, next to the gateway pods.
+    new SecureGateway(this, 'ingress', {
+      metadata: { name: 'bookinfo-gateway' },
+      hosts: ['bookinfo.example.com'],
+      credentialName: 'bookinfo-cert',
+    })
+      // Ingress follows the reviews canary's split and dark launch, across namespaces.
+      .addRoute({ path: StringMatch.prefix('/reviews'), destination: GatewayRouteTarget.fromCanary(props.bookinfo.reviews) })
+      .addRoute({ destination: GatewayRouteTarget.fromService(props.bookinfo.productpage), timeout: Duration.seconds(15) });
+  }
+}
+
+/** Builds the example's charts into `app`. */
+export function bookinfo(app: App): { bookinfo: BookinfoChart; ingress: BookinfoIngressChart } {
+  const apps = new BookinfoChart(app, 'bookinfo');
+  return { bookinfo: apps, ingress: new BookinfoIngressChart(app, 'bookinfo-ingress', { bookinfo: apps }) };
+}
+
 /** Synthesizes the example into `outdir`, one YAML file per chart. */
 export function synthBookinfo(outdir: string): App {
   const app = new App({ outdir });
-  new BookinfoChart(app, 'bookinfo');
+  bookinfo(app);
   app.synth();
   return app;
 }

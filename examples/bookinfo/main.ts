@@ -3,4 +3,4 @@ import { synthBookinfo } from './app';
 
 const outdir = path.join(__dirname, 'dist');
 synthBookinfo(outdir);
-console.log(`Synthesized the bookinfo example to ${path.relative(process.cwd(), outdir)}/bookinfo.k8s.yaml`);
+console.log(`Synthesized the bookinfo example to ${path.relative(process.cwd(), outdir)}/ (bookinfo.k8s.yaml, bookinfo-ingress.k8s.yaml)`);

@@ -5,7 +5,7 @@ import { validateServiceEntrySpec } from '../validation/service-entry';
 import { validateSidecarSpec } from '../validation/sidecar';
 import { validateVirtualServiceSpec } from '../validation/virtual-service';
 import { checkDestinationRuleHosts, checkMtls } from './checks/destination-rules';
-import { checkDestinationPorts, checkDestinationSubsets } from './checks/destinations';
+import { checkCrossNamespaceHosts, checkDestinationPorts, checkDestinationSubsets } from './checks/destinations';
 import { checkConflictingGateways, checkGatewaySelectors, checkVirtualServiceGateways } from './checks/gateways';
 import { checkMeshHostConflicts } from './checks/mesh-hosts';
 import { checkServicePorts } from './checks/services';
@@ -62,6 +62,7 @@ export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettin
   checkGatewaySelectors(ctx);
   checkMeshHostConflicts(ctx);
   checkDestinationSubsets(ctx);
+  checkCrossNamespaceHosts(ctx);
   checkDestinationPorts(ctx);
   checkDestinationRuleHosts(ctx);
   checkMtls(ctx);

@@ -99,3 +99,28 @@ describe('cdk8s-istio analyze', () => {
     expect(run.stdout).toContain('Error IST0101');
   });
 });
+
+describe('cross-namespace references', () => {
+  const scenario = (title: string) => SCENARIOS.find((s) => s.title.startsWith(title))!.bad;
+
+  test('a subset reached by the short host from another namespace: the fix names the FQDN, not a missing subset', () => {
+    const result = cli('analyze', writeTemp({ 'app.yaml': scenario('a gateway route in another namespace names a subset') }));
+    expect(result.out.join('\n')).toContain('Error IST0101 Referenced host+subset in destinationrule not found: "reviews+v2" (spec.http[0].route[0].destination); '
+      + 'requests get 503 — the DestinationRule in namespace shop defines it for reviews.shop.svc.cluster.local, but "reviews" in this VirtualService resolves '
+      + 'in its own namespace to reviews.edge.svc.cluster.local; write the host as reviews.shop.svc.cluster.local');
+  });
+
+  test('a Service reached by the short host from another namespace', () => {
+    const result = cli('analyze', writeTemp({ 'app.yaml': scenario('a route in another namespace names a Service') }));
+    expect(result.out.join('\n')).toContain('Error IST0101 Referenced host not found: "reviews" (spec.http[0].route[0].destination); it resolves in the '
+      + "VirtualService's namespace to reviews.edge.svc.cluster.local, but the Service reviews is in namespace shop; write reviews.shop.svc.cluster.local");
+  });
+
+  test('--cluster-domain changes how short names resolve', () => {
+    const good = SCENARIOS.find((s) => s.title.startsWith('a route in another namespace names a Service'))!.good;
+    expect(cli('analyze', writeTemp({ 'app.yaml': good })).code).toBe(0);
+    // With another cluster domain, the cluster.local FQDN names nothing the app defines.
+    const result = cli('analyze', '--cluster-domain', 'corp.internal', '--format', 'json', writeTemp({ 'app.yaml': good.replace('reviews.shop.svc.cluster.local', 'reviews') }));
+    expect(JSON.parse(result.out.join('\n')).findings.map((f: any) => f.message)).toEqual([expect.stringContaining('write reviews.shop.svc.corp.internal')]);
+  });
+});

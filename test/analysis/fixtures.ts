@@ -102,6 +102,25 @@ spec:
 ${type}  selector: { app: web }
   ports: [${ports}]`;
 
+/** A gateway route from namespace edge to `host` (and subset), as users write it. */
+const edgeRoute = (host: string, subset = '') => `
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: ingress, namespace: edge }
+spec:
+  hosts: [shop.example.com]
+  gateways: [edge/public]
+  http:
+    - route: [{ destination: { host: ${host}${subset ? `, subset: ${subset}` : ''}, port: { number: 9080 } } }]`;
+
+const edgeGateway = `
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: public, namespace: edge }
+spec:
+  selector: { istio: ingressgateway }
+  servers: [{ port: { number: 80, name: http, protocol: HTTP }, hosts: [shop.example.com] }]`;
+
 /** Each check: its code, YAML that triggers it, and YAML that does not. */
 export const SCENARIOS: Array<{ code: string; title: string; bad: string; good: string }> = [
   {
@@ -115,6 +134,22 @@ export const SCENARIOS: Array<{ code: string; title: string; bad: string; good: 
     title: 'route names a subset no DestinationRule defines',
     bad: [reviewsApp(['v1', 'v2']), reviewsRule(['v1']), routeTo('reviews', 'v2')].join('\n---'),
     good: [reviewsApp(['v1', 'v2']), reviewsRule(['v1', 'v2']), routeTo('reviews', 'v2')].join('\n---'),
+  },
+  {
+    // Mirrors Istio's destinationrules.go (host+subset): a short host resolves in the
+    // VirtualService's namespace, so the subset of shop's DestinationRule is not found from edge.
+    code: 'IST0101',
+    title: 'a gateway route in another namespace names a subset by the short host',
+    bad: [reviewsApp(['v1', 'v2']), reviewsRule(['v1', 'v2']), edgeGateway, edgeRoute('reviews', 'v2')].join('\n---'),
+    good: [reviewsApp(['v1', 'v2']), reviewsRule(['v1', 'v2']), edgeGateway, edgeRoute('reviews.shop.svc.cluster.local', 'v2')].join('\n---'),
+  },
+  {
+    // Mirrors Istio's destinationhosts.go (host not found), limited to hosts the app defines in
+    // another namespace.
+    code: 'IST0101',
+    title: 'a route in another namespace names a Service by the short host',
+    bad: [reviewsApp(['v1']), edgeGateway, edgeRoute('reviews')].join('\n---'),
+    good: [reviewsApp(['v1']), edgeGateway, edgeRoute('reviews.shop.svc.cluster.local')].join('\n---'),
   },
   {
     code: 'IST0101',
