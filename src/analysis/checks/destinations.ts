@@ -50,7 +50,8 @@ export function checkCrossNamespaceHosts(ctx: AnalysisContext): void {
       if (host.includes('.') || host.includes('*')) continue;
       const resolved = ctx.inventory.fqdn(host, vs.namespace);
       const elsewhere = namespacesByName.get(host) ?? [];
-      if (ctx.inventory.services.has(resolved) || ctx.inventory.serviceEntriesFor(resolved, vs.namespace).length > 0 || elsewhere.length === 0) continue;
+      const found = ctx.inventory.services.has(resolved) || ctx.inventory.serviceEntriesFor(resolved, vs.namespace).length > 0;
+      if (found || elsewhere.length === 0) continue;
       ctx.report(vs, 'IST0101', AnalysisLevel.ERROR, `Referenced ${mirror ? 'mirror host' : 'host'} not found: "${host}" (${field}); it resolves in the VirtualService's namespace `
         + `to ${resolved}, but the Service ${host} is in namespace ${elsewhere.join(', ')}; write ${ctx.inventory.fqdn(host, elsewhere[0])}`);
     }
