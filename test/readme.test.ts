@@ -5,6 +5,7 @@ import { expectValidManifests } from './support/schema';
 import { canaryExample } from '../examples/patterns/canary';
 import { resilientRouteExample } from '../examples/patterns/resilient-route';
 import { secureGatewayExample } from '../examples/patterns/secure-gateway';
+import { existingWorkloadExample } from '../examples/patterns/existing-workload';
 import { quickstart } from '../examples/quickstart/app';
 
 const root = path.join(__dirname, '..');
@@ -40,4 +41,17 @@ describe.each(examples)('README example %s', (file, build, kinds) => {
 test('the README starts with the install + main job command and the test command', () => {
   const commands = [...readme.matchAll(/^(npm ci.*|npx projen test)$/gm)].map((m) => m[1]);
   expect(commands.slice(0, 2)).toEqual(['npm ci && npx projen example', 'npx projen test']);
+});
+
+test('the README shows the Python quickstart as it is checked against the bindings', () => {
+  const python = fs.readFileSync(path.join(root, 'examples', 'python', 'quickstart.py'), 'utf8').trimEnd();
+  expect(readme).toContain('```python\n' + python + '\n```');
+});
+
+test('the README shows the existing-workload example, and it synthesizes as the README says', () => {
+  expect(readme).toContain(exampleBody('examples/patterns/existing-workload.ts'));
+  const manifests = expectValidManifests(Testing.synth(existingWorkloadExample(Testing.app())));
+  const legacy = manifests.find((m) => m.metadata.name === 'reviews-v1');
+  expect(legacy.spec.template.metadata.labels).toMatchObject({ app: 'reviews', version: 'v1' });
+  expect(manifests.find((m) => m.kind === 'Service').spec.ports[0].targetPort).toBe(8080);
 });
