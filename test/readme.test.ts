@@ -3,9 +3,9 @@ import * as path from 'path';
 import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { expectValidManifests } from './support/schema';
 import { canaryExample } from '../examples/patterns/canary';
+import { existingWorkloadExample } from '../examples/patterns/existing-workload';
 import { resilientRouteExample } from '../examples/patterns/resilient-route';
 import { secureGatewayExample } from '../examples/patterns/secure-gateway';
-import { existingWorkloadExample } from '../examples/patterns/existing-workload';
 import { quickstart } from '../examples/quickstart/app';
 
 const root = path.join(__dirname, '..');
