@@ -10,6 +10,7 @@ import { ReferenceScope, referenceScopeOf } from './private/host-reference';
 import { createL1Resource } from './private/l1-resource';
 import { nonEmpty } from './private/render';
 import { renderHttpRoute, renderTcpRoute, renderTlsRoute } from './private/render-routes';
+import { Findings } from './validation/findings';
 import { validateVirtualServiceSpec } from './validation/virtual-service';
 
 /** Properties of a VirtualService. */
@@ -99,7 +100,7 @@ export class VirtualService extends Construct {
     for (const route of props.tls ?? []) this.addTlsRoute(route);
 
     this.resource = createL1Resource(this, networking.VirtualService, props.metadata, () => this._toIstio(),
-      (manifest) => validateVirtualServiceSpec(manifest.spec, manifest.metadata?.namespace));
+      (manifest) => refuseSilentlyIgnored(validateVirtualServiceSpec(manifest.spec, manifest.metadata?.namespace), manifest.spec));
     this.node.addValidation({ validate: () => this.referenceProblems(referenceScopeOf(this.resource)) });
   }
 
@@ -188,4 +189,18 @@ export class VirtualService extends Construct {
     });
     return problems;
   }
+}
+
+/**
+ * The library's own rule on top of Istio's: Envoy skips the retry policy of a route that injects
+ * faults (istio/istio#20928), so retries there are configuration that silently does nothing.
+ */
+function refuseSilentlyIgnored(findings: Findings, spec: any): Findings {
+  (spec?.http ?? []).forEach((rule: any, i: number) => {
+    if (rule?.fault && rule.retries && rule.retries.attempts !== 0) {
+      findings.error(`spec.http[${i}].retries`, rule.retries, 'is ignored on a rule with fault injection (Istio turns retries off there)',
+        `move 'fault' to a rule of its own that matches only the requests to break (e.g. a header such as x-chaos), as ResilientRoute does with 'faultMatch'`);
+    }
+  });
+  return findings;
 }

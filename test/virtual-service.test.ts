@@ -212,6 +212,22 @@ describe('VirtualService validation', () => {
     expect(vsError([{ redirect: { uri: '/x' }, fault: { abort: { httpStatus: 500 } } }])).toContain('must not have both fault and redirect');
   });
 
+  test('retries on a rule with fault injection are refused (Istio turns them off there, istio/istio#20928)', () => {
+    const fault = { abort: { httpStatus: 500, percentage: 10 } };
+    expect(vsError([{ destinations: to(), fault, retries: { attempts: 2 } }]))
+      .toContain("'spec.http[0].retries' ({\"attempts\":2}) is ignored on a rule with fault injection (Istio turns retries off there); move 'fault' to a rule of its own");
+    // Retries explicitly off, and faults on their own rule, are fine.
+    const chart = Testing.chart();
+    new VirtualService(chart, 'vs', {
+      hosts: ['reviews'],
+      http: [
+        { match: [{ headers: { 'x-chaos': StringMatch.exact('1') } }], destinations: to(), fault, retries: { attempts: 0 } },
+        { destinations: to(), retries: { attempts: 2 } },
+      ],
+    });
+    expect(only(synthValid(chart), 'VirtualService').spec.http.map((r: any) => r.retries.attempts)).toEqual([0, 2]);
+  });
+
   test('rewrite with directResponse is rejected', () => {
     expect(vsError([{ directResponse: { status: 200 }, rewrite: { uri: '/' } }])).toContain('must not have both rewrite and directResponse');
   });
@@ -267,8 +283,18 @@ describe('VirtualService validation', () => {
     expect(message).toContain('rewrite the regex in RE2 syntax');
   });
 
-  test('regexes over 1024 characters are rejected', () => {
-    expect(vsError([{ match: [{ headers: { x: StringMatch.regex('a'.repeat(1025)) } }], destinations: to() }])).toContain('must be at most 1024 characters long');
+  test('regexes over 1024 characters are rejected, with the value cut and the fix for the length', () => {
+    const message = vsError([{ match: [{ headers: { x: StringMatch.regex('a'.repeat(1100)) } }], destinations: to() }]);
+    expect(message).toContain(`'spec.http[0].match[0].headers.x.regex' (${'a'.repeat(100)}... (1100 characters)) must be at most 1024 characters long; `
+      + 'shorten it below 1024 characters');
+    expect(message).not.toContain('a'.repeat(101));
+    expect(message).not.toContain('RE2 syntax');
+  });
+
+  test('a header value with a newline is shown escaped, on one line', () => {
+    const message = vsError([{ destinations: to(), headers: { request: { set: { 'x-a': 'b\nc' } } } }]);
+    expect(message).toContain("'spec.http[0].headers.request.set.x-a' (\"b\\nc\")");
+    expect(message.split('\n').filter((l) => l.includes('x-a'))).toHaveLength(1);
   });
 
   test('empty regexes are rejected', () => {

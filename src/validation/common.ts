@@ -1,6 +1,6 @@
 import { durationProblem } from './duration';
 import { Findings } from './findings';
-import { headerOperationProblem, headerValueProblem, regexProblem, requestSetHeaderProblem } from './http';
+import { headerOperationProblem, headerValueProblem, MAX_REGEX_LENGTH, regexProblem, requestSetHeaderProblem } from './http';
 import { isDns1123Label, isPort, labelKeyProblem, labelValueProblem, wildcardDomainProblem } from './names';
 
 /** A duration field: at least 1ms, whole milliseconds. */
@@ -40,7 +40,11 @@ export function checkStringMatch(f: Findings, field: string, match: any, allowEm
 
 export function checkRegex(f: Findings, field: string, re: string): void {
   const problem = regexProblem(re);
-  if (problem) f.error(field, re, problem, 'rewrite the regex in RE2 syntax (no lookarounds or backreferences)');
+  if (!problem) return;
+  const fix = re === '' ? 'give a pattern, or remove this match'
+    : re.length > MAX_REGEX_LENGTH ? `shorten it below ${MAX_REGEX_LENGTH} characters, e.g. by splitting the alternatives into several match conditions`
+      : 'rewrite the regex in RE2 syntax (no lookarounds or backreferences)';
+  f.error(field, re, problem, fix);
 }
 
 export function checkLabels(f: Findings, field: string, labels: Record<string, string> | undefined): void {

@@ -13,13 +13,24 @@ export interface Finding {
   readonly message: string;
 }
 
-/** Renders a bad value for a message: plain for scalars, compact JSON for the rest. */
+/** Longest value echoed whole in a message; longer ones are cut and their length given. */
+const MAX_SHOWN = 120;
+
+/**
+ * Renders a bad value for a message: plain for scalars, compact JSON for the rest. Strings with
+ * control characters (a newline in a header value) are quoted with escapes so the message stays
+ * on one line, and long values are cut.
+ */
 export function show(value: unknown): string {
   if (value === undefined) return 'unset';
-  if (typeof value === 'string') return value === '' ? '""' : value;
+  if (typeof value === 'string') {
+    // eslint-disable-next-line no-control-regex
+    const text = value === '' ? '""' : /[\u0000-\u001f\u007f]/.test(value) ? JSON.stringify(value) : value;
+    return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 20)}... (${value.length} characters)` : text;
+  }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const json = JSON.stringify(value);
-  return json.length > 120 ? json.slice(0, 117) + '...' : json;
+  return json.length > MAX_SHOWN ? json.slice(0, MAX_SHOWN - 3) + '...' : json;
 }
 
 /** Collects findings in the house message shape: `'<field>' (<value>) <rule>; <fix>`. */

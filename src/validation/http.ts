@@ -6,7 +6,7 @@ const PSEUDO_HEADERS = new Set([':method', ':scheme', ':authority', ':path', ':s
 const HEADER_VALUE = /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/;
 
 /** The longest regex Istio accepts (it approximates Envoy's RE2 program size limit). */
-const MAX_REGEX_LENGTH = 1024;
+export const MAX_REGEX_LENGTH = 1024;
 
 /** Whether a header key is a JWT claim route (`@request.auth.claims.<name>`). */
 export function isJwtClaimHeader(name: string): boolean {
