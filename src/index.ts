@@ -21,6 +21,8 @@ export * from './istio-analyzer';
 export * from './patterns/resilience';
 export * from './patterns/canary-service';
 export * from './patterns/resilient-route';
+export * from './patterns/gateway-route-target';
+export * from './patterns/secure-gateway-route';
 export * from './patterns/secure-gateway';
 
 export * as networking from './imports/networking.istio.io';

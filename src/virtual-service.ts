@@ -85,7 +85,7 @@ export class VirtualService extends Construct {
 
   private readonly gateways: IGateway[];
   private readonly exportTo?: string[];
-  private readonly httpRoutes: HttpRouteOptions[] = [];
+  private readonly httpRoutes: Array<HttpRouteOptions | (() => HttpRouteOptions[])> = [];
   private readonly tcpRoutes: TcpRouteOptions[] = [];
   private readonly tlsRoutes: TlsRouteOptions[] = [];
 
@@ -115,6 +115,23 @@ export class VirtualService extends Construct {
     return this;
   }
 
+  /**
+   * Appends HTTP rules computed at synthesis, for patterns whose rules depend on objects that
+   * may be defined later (e.g. the resilience policy of the service a gateway routes to). The
+   * producer must not throw; its rules are validated like the others.
+   *
+   * @internal
+   */
+  public _addHttpRouteProducer(produce: () => HttpRouteOptions[]): VirtualService {
+    this.httpRoutes.push(produce);
+    return this;
+  }
+
+  /** The HTTP rules, with the producers' rules in their place. */
+  private get resolvedHttpRoutes(): HttpRouteOptions[] {
+    return this.httpRoutes.flatMap((r) => (typeof r === 'function' ? r() : [r]));
+  }
+
   /** Appends a TCP rule. Returns this VirtualService. */
   public addTcpRoute(route: TcpRouteOptions): VirtualService {
     this.tcpRoutes.push(route);
@@ -141,7 +158,7 @@ export class VirtualService extends Construct {
    */
   public _externalGatewayReferences(): string[] {
     const namespace = this.resource.metadata.namespace ?? 'default';
-    const inMatches = [...this.httpRoutes, ...this.tcpRoutes, ...this.tlsRoutes]
+    const inMatches = [...this.resolvedHttpRoutes, ...this.tcpRoutes, ...this.tlsRoutes]
       .flatMap((r) => (r.match ?? []) as Array<{ gateways?: IGateway[] }>)
       .flatMap((m) => m.gateways ?? []);
     return [...this.gateways, ...inMatches]
@@ -156,7 +173,7 @@ export class VirtualService extends Construct {
       hosts: nonEmpty(this.hosts),
       gateways: nonEmpty(this.gateways.map((g) => g.gatewayName)),
       exportTo: nonEmpty(this.exportTo),
-      http: nonEmpty(this.httpRoutes.map((r) => renderHttpRoute(r, from))),
+      http: nonEmpty(this.resolvedHttpRoutes.map((r) => renderHttpRoute(r, from))),
       tcp: nonEmpty(this.tcpRoutes.map((r) => renderTcpRoute(r, from))),
       tls: nonEmpty(this.tlsRoutes.map((r) => renderTlsRoute(r, from))),
     };
@@ -169,7 +186,7 @@ export class VirtualService extends Construct {
    */
   private referenceProblems(from: ReferenceScope): string[] {
     const problems: string[] = [];
-    const rules: Array<[string, Array<HttpRouteOptions | TcpRouteOptions | TlsRouteOptions>]> = [['http', this.httpRoutes], ['tcp', this.tcpRoutes], ['tls', this.tlsRoutes]];
+    const rules: Array<[string, Array<HttpRouteOptions | TcpRouteOptions | TlsRouteOptions>]> = [['http', this.resolvedHttpRoutes], ['tcp', this.tcpRoutes], ['tls', this.tlsRoutes]];
     for (const [kind, routes] of rules) {
       routes.forEach((route, i) => {
         const destinations: Array<[string, Destination]> = (route.destinations ?? []).map((d, j) => [`spec.${kind}[${i}].route[${j}].destination`, d.destination]);
@@ -199,7 +216,7 @@ function refuseSilentlyIgnored(findings: Findings, spec: any): Findings {
   (spec?.http ?? []).forEach((rule: any, i: number) => {
     if (rule?.fault && rule.retries && rule.retries.attempts !== 0) {
       findings.error(`spec.http[${i}].retries`, rule.retries, 'is ignored on a rule with fault injection (Istio turns retries off there)',
-        `move 'fault' to a rule of its own that matches only the requests to break (e.g. a header such as x-chaos), as ResilientRoute does with 'faultMatch'`);
+        'move \'fault\' to a rule of its own that matches only the requests to break (e.g. a header such as x-chaos), as ResilientRoute does with \'faultMatch\'');
     }
   });
   return findings;

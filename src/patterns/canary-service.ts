@@ -252,6 +252,7 @@ export class CanaryService extends Construct {
   private readonly weights: Map<string, number>;
   private readonly matchRoutes: CanaryMatchRoute[];
   private readonly resilience: ResilienceOptions;
+  private readonly mirror?: CanaryMirror;
 
   /** Defines a CanaryService in `scope`. */
   public constructor(scope: Construct, id: string, props: CanaryServiceProps) {
@@ -261,6 +262,7 @@ export class CanaryService extends Construct {
     this.versionList = [...props.versions];
     this.matchRoutes = [...(props.matchRoutes ?? [])];
     this.resilience = props.resilience ?? {};
+    this.mirror = props.mirror;
     // An existing workload knows the port it listens on; created ones listen on the Service port.
     const containerPort = props.containerPort ?? declaredContainerPort(this.versionList) ?? this.port;
     const protocol = props.protocol ?? ServiceProtocol.HTTP;
@@ -306,7 +308,7 @@ export class CanaryService extends Construct {
       hosts: [this.serviceName, ...(props.hosts ?? [])],
       gateways: props.gateways && props.gateways.length > 0 ? [...props.gateways, Gateway.MESH] : undefined,
     });
-    for (const route of this._httpRoutes([{}], props.mirror)) this.virtualService.addHttpRoute(route);
+    for (const route of this._httpRoutes([{}])) this.virtualService.addHttpRoute(route);
 
     this.peerAuthentication = new security.PeerAuthentication(this, 'PeerAuthentication', {
       metadata: { name: this.serviceName },
@@ -338,12 +340,23 @@ export class CanaryService extends Construct {
   }
 
   /**
-   * The HTTP routes that reproduce this service's split, each narrowed by `matches` (e.g. a
-   * path on a gateway). Gateways use them so ingress traffic follows the same split.
+   * The timeout and retries of calls to this service.
    *
    * @internal
    */
-  public _httpRoutes(matches: HttpMatch[], mirror?: CanaryMirror): HttpRouteOptions[] {
+  public get _resilience(): ResilienceOptions {
+    return this.resilience;
+  }
+
+  /**
+   * The HTTP routes that reproduce this service's split, dark launch, mirroring and resilience,
+   * each narrowed by `matches` (e.g. a path on a gateway). Gateways use them so ingress traffic
+   * is treated like mesh traffic.
+   *
+   * @internal
+   */
+  public _httpRoutes(matches: HttpMatch[]): HttpRouteOptions[] {
+    const mirror = this.mirror;
     const { timeout, retries } = this.resilience;
     const to = (version: string) => Destination.toSubset(this.subsetsByVersion.get(version)!);
     const darkLaunch: HttpRouteOptions[] = this.matchRoutes.map((route) => ({

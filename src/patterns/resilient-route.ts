@@ -75,12 +75,18 @@ export class ResilientRoute extends Construct {
   /** The service called. */
   public readonly host: string;
 
+  /** Timeout of a whole request, retries included. */
+  public readonly timeout: Duration;
+
+  /** The retry policy. */
+  public readonly retries: RetryPolicy;
+
   /** Defines a ResilientRoute in `scope`. */
   public constructor(scope: Construct, id: string, props: ResilientRouteProps) {
     super(scope, id);
     this.host = props.host;
-    const timeout = props.timeout ?? Duration.seconds(10);
-    const retries = props.retries ?? DEFAULT_RETRIES;
+    const timeout = this.timeout = props.timeout ?? Duration.seconds(10);
+    const retries = this.retries = props.retries ?? DEFAULT_RETRIES;
     checkResilience(this, '', { ...props, timeout, retries });
     if (props.fault && !props.faultMatch) {
       invalid(this, 'fault', props.fault, 'must come with faultMatch: Istio disables retries and timeouts on a route with faults',

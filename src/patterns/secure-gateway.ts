@@ -1,18 +1,21 @@
-import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
-import { Destination } from '../destination';
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkRouteOptions, gatewayHttpRoutes, hasConditions, routeMatches, routePolicyProblem, servicePolicy } from './gateway-routes';
+import { SecureGatewayRouteOptions } from './secure-gateway-route';
 import { Gateway, GatewayServerOptions } from '../gateway';
-import { HttpRouteOptions } from '../http-route';
 import * as security from '../imports/security.istio.io';
-import { ObjectHost } from '../private/host-reference';
+import { referenceScopeOf } from '../private/host-reference';
 import { invalid } from '../private/invalid';
-import { apiObjectOfKind, servicePorts } from '../private/object-reference';
 import { Protocol } from '../protocol';
 import { StringMatch } from '../string-match';
 import { TlsMode, TlsProtocolVersion } from '../tls';
 import { isDns1123Label, isIpAddress, subnetProblem, wildcardDomainProblem } from '../validation/names';
 import { VirtualService } from '../virtual-service';
-import { CanaryService } from './canary-service';
+
+/** The defined values of a list. */
+function compact(items: Array<string | undefined>): string[] {
+  return items.filter((i): i is string => i !== undefined);
+}
 
 /** How a SecureGateway handles TLS. */
 export enum SecureGatewayTlsMode {
@@ -22,95 +25,6 @@ export enum SecureGatewayTlsMode {
   MUTUAL = 'MUTUAL',
   /** Pass TLS through to the destination, routed by SNI; the destination terminates it. */
   PASSTHROUGH = 'PASSTHROUGH',
-}
-
-/** Where a SecureGateway route sends traffic. */
-export class GatewayRouteTarget {
-  /**
-   * A Kubernetes Service of the app, on the given port or its only port. Any Service works:
-   * cdk8s-plus 28 to 33, an imported `KubeService`, or a plain `ApiObject` of kind Service.
-   * When the Service is in another namespace than the gateway's routes, it is named by its FQDN.
-   */
-  public static fromService(service: IConstruct, port?: number): GatewayRouteTarget {
-    const object = apiObjectOfKind(service, 'GatewayRouteTarget.fromService(service)', service, ['Service']);
-    const ports = servicePorts(service, object);
-    if (port === undefined && ports.length !== 1) {
-      invalid(service, 'GatewayRouteTarget.fromService(port)', ports, `must be given: Service ${object.name} ${ports.length === 0 ? 'has no ports yet' : 'has several ports'}`,
-        'pass the port to route to as the second argument');
-    }
-    if (port !== undefined && ports.length > 0 && !ports.includes(port)) {
-      invalid(service, 'GatewayRouteTarget.fromService(port)', port, `is not a port of Service ${object.name} (${ports.join(', ')})`, 'pass one of its ports');
-    }
-    const target: ObjectHost = { name: object.name, namespace: object.metadata.namespace, definedBy: `Service ${service.node.path}` };
-    return new GatewayRouteTarget(object.name, port ?? ports[0], target);
-  }
-
-  /**
-   * A CanaryService: ingress traffic follows the same split and dark-launch matches as mesh
-   * traffic, in whatever namespace the CanaryService is.
-   */
-  public static fromCanary(canary: CanaryService): GatewayRouteTarget {
-    return new GatewayRouteTarget(canary.serviceName, canary.port, undefined, canary);
-  }
-
-  /**
-   * A host and port, written as given: a short name (`productpage`) resolves in the namespace
-   * of the gateway's routes; name a service in another namespace by its FQDN
-   * (`productpage.shop.svc.cluster.local`), or use `fromService()`.
-   */
-  public static fromHost(host: string, port: number): GatewayRouteTarget {
-    return new GatewayRouteTarget(host, port);
-  }
-
-  private constructor(
-    /** The destination host, as its Service or CanaryService names it (or as given). */
-    public readonly host: string,
-    /** The destination port. */
-    public readonly port: number,
-    private readonly target?: ObjectHost,
-    /** @internal */
-    public readonly _canary?: CanaryService,
-  ) {}
-
-  /** @internal */
-  public _destination(): Destination {
-    return this.target ? Destination._toObjectHost(this.target, { port: this.port }) : Destination.toHost(this.host, { port: this.port });
-  }
-}
-
-/** A route from the gateway to a destination. */
-export interface SecureGatewayRouteOptions {
-  /** Where to send the traffic. */
-  readonly destination: GatewayRouteTarget;
-
-  /**
-   * Host of the gateway this route serves; one of the gateway's hosts.
-   *
-   * @default - every host of the gateway
-   */
-  readonly host?: string;
-
-  /**
-   * Request path. Routes are matched in the order they are added, so add more specific paths
-   * first. Not used with PASSTHROUGH.
-   *
-   * @default StringMatch.prefix('/')
-   */
-  readonly path?: StringMatch;
-
-  /**
-   * Replace the matched path prefix before forwarding, e.g. `/`.
-   *
-   * @default - path unchanged
-   */
-  readonly rewriteUri?: string;
-
-  /**
-   * Timeout for requests on this route.
-   *
-   * @default - no timeout (Istio's default)
-   */
-  readonly timeout?: Duration;
 }
 
 /** Properties of a SecureGateway. */
@@ -266,8 +180,11 @@ export class SecureGateway extends Construct {
   }
 
   /**
-   * Routes requests for one host (or all hosts) and path to a destination. Returns this
-   * SecureGateway.
+   * Routes requests for one host (or all hosts) that match a path (and headers, method or
+   * query) to a destination, a weighted split, a redirect or a direct response. Routes to a
+   * service get the service's own timeout and retries (a CanaryService's `resilience`, or the
+   * ResilientRoute for its host) unless they set their own, and the two are checked together.
+   * Returns this SecureGateway.
    */
   public addRoute(options: SecureGatewayRouteOptions): SecureGateway {
     const hosts = options.host === undefined ? this.hosts : [options.host];
@@ -275,31 +192,22 @@ export class SecureGateway extends Construct {
       invalid(this, 'host', options.host, `must be one of the gateway's hosts (${this.hosts.join(', ')})`, "add it to 'hosts', or fix the name");
     }
     const passthrough = this.tlsMode === SecureGatewayTlsMode.PASSTHROUGH;
-    if (passthrough && (options.path || options.rewriteUri || options.timeout)) {
-      invalid(this, 'path', options.path?.value ?? options.rewriteUri ?? 'timeout', 'is not available with PASSTHROUGH: the gateway does not see HTTP',
-        'route by host only, or terminate TLS at the gateway');
-    }
-    const path = options.path ?? StringMatch.prefix('/');
+    checkRouteOptions(this, options, passthrough);
     for (const host of hosts) {
-      this.checkShadowing(host, path);
       const vs = this.virtualServiceFor(host);
-      const target = options.destination;
-      const destination = target._destination();
       if (passthrough) {
-        vs.addTlsRoute({ match: [{ sniHosts: [host], port: 443 }], destinations: [{ destination }] });
+        vs.addTlsRoute({ match: [{ sniHosts: [host], port: 443 }], destinations: [{ destination: options.destination!._destination() }] });
         continue;
       }
-      const match = [{ uri: path }];
-      const routes: HttpRouteOptions[] = target._canary
-        ? target._canary._httpRoutes(match)
-        : [{ match, destinations: [{ destination }] }];
-      for (const route of routes) {
-        vs.addHttpRoute({
-          ...route,
-          rewrite: options.rewriteUri !== undefined ? { uri: options.rewriteUri } : undefined,
-          timeout: options.timeout ?? route.timeout,
-        });
-      }
+      this.checkShadowing(host, options);
+      const matches = routeMatches(options);
+      // The target's policy may come from a ResilientRoute defined later: resolve it at synth.
+      const policy = () => servicePolicy(this.node.root, options, referenceScopeOf(vs.resource));
+      vs._addHttpRouteProducer(() => {
+        const p = policy();
+        return gatewayHttpRoutes(options, matches, p === 'conflict' ? {} : p);
+      });
+      this.node.addValidation({ validate: () => compact([routePolicyProblem(options, policy(), host)]) });
     }
     return this;
   }
@@ -313,15 +221,19 @@ export class SecureGateway extends Construct {
     return vs;
   }
 
-  /** A path after a prefix that already covers it would never be reached. */
-  private checkShadowing(host: string, path: StringMatch): void {
+  /**
+   * A path after a prefix that already covers it would never be reached. Only routes that match
+   * on the path alone shadow later ones.
+   */
+  private checkShadowing(host: string, options: SecureGatewayRouteOptions): void {
+    const path = options.path ?? StringMatch.prefix('/');
     const earlier = this.pathsByHost.get(host) ?? [];
     const covering = earlier.find((p) => p.kind === 'prefix' && path.kind !== 'regex' && path.value.startsWith(p.value));
     if (covering) {
       invalid(this, 'path', path.value, `is unreachable on ${host}: the earlier route for prefix '${covering.value}' already matches it`,
         `add the route for '${path.value}' before the one for '${covering.value}'`);
     }
-    this.pathsByHost.set(host, [...earlier, path]);
+    if (!hasConditions(options)) this.pathsByHost.set(host, [...earlier, path]);
   }
 
   private checkProps(props: SecureGatewayProps): void {

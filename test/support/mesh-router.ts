@@ -23,6 +23,7 @@ export interface Request {
   /** The host as the caller writes it (FQDN for mesh calls, the public host for ingress). */
   readonly host: string;
   readonly path?: string;
+  readonly method?: string;
   readonly headers?: { [name: string]: string };
 }
 
@@ -33,6 +34,10 @@ export interface Routed {
   readonly mirrors: Array<{ workloads: string[]; host: string; subset?: string }>;
   /** The rule that matched: `namespace/vs-name` and its index. */
   readonly rule: string;
+  /** The matched rule as written (timeout, retries, rewrite, redirect, ...). */
+  readonly http: any;
+  /** The path the destination sees, after Istio's rewrite (which replaces the matched prefix). */
+  readonly forwardedPath: string;
 }
 
 const ROOT_NAMESPACE = 'istio-system';
@@ -51,7 +56,14 @@ export class MeshRouter {
     const reach = (d: any) => ({ ...this.workloadsOf(caller, d, vsNamespace), host: this.fqdn(d.host, vsNamespace), subset: d.subset });
     const destinations = (rule.route ?? []).map((r: any) => ({ ...reach(r.destination), weight: r.weight ?? 100 }));
     const mirrorList = rule.mirror ? [rule.mirror] : (rule.mirrors ?? []).map((m: any) => m.destination);
-    return { destinations, mirrors: mirrorList.map(reach), rule: `${vsNamespace}/${vs.metadata.name}#${index}` };
+    const path = (request.path ?? '/').split('?')[0];
+    const matched = (rule.match ?? []).find((m: any) => this.matches(m, request));
+    let forwardedPath = path;
+    if (rule.rewrite?.uri !== undefined) {
+      forwardedPath = matched?.uri?.prefix !== undefined ? rule.rewrite.uri + path.slice(matched.uri.prefix.length)
+        : matched?.uri?.exact !== undefined ? rule.rewrite.uri : path;
+    }
+    return { destinations, mirrors: mirrorList.map(reach), rule: `${vsNamespace}/${vs.metadata.name}#${index}`, http: rule, forwardedPath };
   }
 
   private fqdn(host: string, namespace: string): string {
@@ -84,7 +96,10 @@ export class MeshRouter {
     const path = request.path ?? '/';
     const str = (m: any, value: string | undefined) => value !== undefined && (m.exact !== undefined ? value === m.exact
       : m.prefix !== undefined ? value.startsWith(m.prefix) : new RegExp(`^(?:${m.regex})$`).test(value));
-    if (match.uri && !str(match.uri, path)) return false;
+    if (match.uri && !str(match.uri, path.split('?')[0])) return false;
+    if (match.method && !str(match.method, request.method ?? 'GET')) return false;
+    const query = new URLSearchParams(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
+    if (!Object.entries<any>(match.queryParams ?? {}).every(([name, m]) => str(m, query.get(name) ?? undefined))) return false;
     return Object.entries<any>(match.headers ?? {}).every(([name, m]) => str(m, request.headers?.[name.toLowerCase()]));
   }
 

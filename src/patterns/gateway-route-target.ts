@@ -1,0 +1,79 @@
+import { IConstruct } from 'constructs';
+import { CanaryService } from './canary-service';
+import { Destination } from '../destination';
+import { ObjectHost, ReferenceScope, resolvedHost } from '../private/host-reference';
+import { invalid } from '../private/invalid';
+import { apiObjectOfKind, servicePorts } from '../private/object-reference';
+
+/** Where a SecureGateway route sends traffic. */
+export class GatewayRouteTarget {
+  /**
+   * A Kubernetes Service of the app, on the given port or its only port. Any Service works:
+   * cdk8s-plus 28 to 33, an imported `KubeService`, or a plain `ApiObject` of kind Service.
+   * When the Service is in another namespace than the gateway's routes, it is named by its FQDN.
+   */
+  public static fromService(service: IConstruct, port?: number): GatewayRouteTarget {
+    const object = apiObjectOfKind(service, 'GatewayRouteTarget.fromService(service)', service, ['Service']);
+    const ports = servicePorts(service, object);
+    if (port === undefined && ports.length !== 1) {
+      invalid(service, 'GatewayRouteTarget.fromService(port)', ports, `must be given: Service ${object.name} ${ports.length === 0 ? 'has no ports yet' : 'has several ports'}`,
+        'pass the port to route to as the second argument');
+    }
+    if (port !== undefined && ports.length > 0 && !ports.includes(port)) {
+      invalid(service, 'GatewayRouteTarget.fromService(port)', port, `is not a port of Service ${object.name} (${ports.join(', ')})`, 'pass one of its ports');
+    }
+    const target: ObjectHost = { name: object.name, namespace: object.metadata.namespace, definedBy: `Service ${service.node.path}` };
+    return new GatewayRouteTarget(object.name, port ?? ports[0], target);
+  }
+
+  /**
+   * A CanaryService: ingress traffic follows the same split, dark-launch matches, mirroring and
+   * resilience as mesh traffic, in whatever namespace the CanaryService is.
+   */
+  public static fromCanary(canary: CanaryService): GatewayRouteTarget {
+    return new GatewayRouteTarget(canary.serviceName, canary.port, undefined, canary);
+  }
+
+  /**
+   * A host and port, written as given: a short name (`productpage`) resolves in the namespace
+   * of the gateway's routes; name a service in another namespace by its FQDN
+   * (`productpage.shop.svc.cluster.local`), or use `fromService()`.
+   */
+  public static fromHost(host: string, port: number): GatewayRouteTarget {
+    return new GatewayRouteTarget(host, port);
+  }
+
+  private constructor(
+    /** The destination host, as its Service or CanaryService names it (or as given). */
+    public readonly host: string,
+    /** The destination port. */
+    public readonly port: number,
+    private readonly target?: ObjectHost,
+    /** @internal */
+    public readonly _canary?: CanaryService,
+  ) {}
+
+  /** @internal */
+  public _destination(): Destination {
+    return this.target ? Destination._toObjectHost(this.target, { port: this.port }) : Destination.toHost(this.host, { port: this.port });
+  }
+
+  /**
+   * The name Istio resolves this target to, from routes written in `from`.
+   *
+   * @internal
+   */
+  public _resolvedHost(from: ReferenceScope): string {
+    if (this._canary) return resolvedHost(this._canary.serviceName, this._canary.service.metadata.namespace, from.clusterDomain);
+    return resolvedHost(this.host, this.target ? this.target.namespace : from.namespace, from.clusterDomain);
+  }
+}
+
+/** A share of a gateway route's traffic, for a split across whole services (blue/green). */
+export interface WeightedRouteTarget {
+  /** Where this share goes (a Service or a host; a CanaryService has a split of its own). */
+  readonly target: GatewayRouteTarget;
+
+  /** Share of the route's traffic in percent (whole number); the shares sum to 100. */
+  readonly weight: number;
+}
