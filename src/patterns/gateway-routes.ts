@@ -129,7 +129,8 @@ export function gatewayHttpRoutes(options: SecureGatewayRouteOptions, matches: H
     headers: options.headers,
   };
   if (options.redirect || options.directResponse) {
-    return [{ match: matches, redirect: options.redirect, directResponse: options.directResponse, corsPolicy: options.corsPolicy, headers: options.headers }];
+    const { redirect, directResponse, corsPolicy, headers } = options;
+    return [{ match: matches, redirect, directResponse, corsPolicy, headers }];
   }
   const timeout = options.timeout ?? policy.timeout;
   const retries = options.retries ?? policy.retries;
