@@ -121,7 +121,10 @@ describe('gateway routes beyond paths', () => {
     const blue = service('blue', [8080, 9090]);
     const green = service('green', [8080, 9090]);
     gateway.addRoute({
-      destinations: [{ target: GatewayRouteTarget.fromService(blue, 9090), weight: 90 }, { target: GatewayRouteTarget.fromService(green, 9090), weight: 10 }],
+      destinations: [
+        { target: GatewayRouteTarget.fromService(blue, 9090), weight: 90 },
+        { target: GatewayRouteTarget.fromService(green, 9090), weight: 10 },
+      ],
     });
     const routed = router().route(INGRESS, { host: HOST });
     expect(routed.destinations.map((d) => [d.workloads[0], d.weight])).toEqual([['shop/blue', 90], ['shop/green', 10]]);
