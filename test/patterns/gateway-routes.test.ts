@@ -1,7 +1,7 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  CanaryService, GatewayRouteTarget, ResilientRoute, RetryOn, SecureGateway, SecureGatewayTlsMode, StringMatch,
+  CanaryService, GatewayRouteTarget, HttpMethod, ResilientRoute, RetryOn, SecureGateway, SecureGatewayTlsMode, StringMatch,
 } from '../../src';
 import { MeshRouter } from '../support/mesh-router';
 import { synthAppError, synthAppValid } from '../support/schema';
@@ -107,7 +107,7 @@ describe('gateway routes beyond paths', () => {
       .addRoute({ path: StringMatch.exact('/old'), redirect: { uri: '/new', redirectCode: 301 } })
       .addRoute({
         destination: GatewayRouteTarget.fromService(service('web')),
-        corsPolicy: { allowOrigins: [StringMatch.exact('https://app.example.com')], allowMethods: ['GET'] },
+        corsPolicy: { allowOrigins: [StringMatch.exact('https://app.example.com')], allowMethods: [HttpMethod.GET] },
         headers: { response: { set: { 'strict-transport-security': 'max-age=31536000' } } },
       });
     const vs = manifests().find((m) => m.kind === 'VirtualService');

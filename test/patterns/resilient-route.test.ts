@@ -1,5 +1,5 @@
 import { Duration, Testing, Yaml } from 'cdk8s';
-import { CanaryService, GrpcStatus, ResilientRoute, ResilientRouteProps, RetryOn, StringMatch } from '../../src';
+import { CanaryService, ClientTlsMode, GrpcStatus, Protocol, ResilientRoute, ResilientRouteProps, RetryOn, ServiceEntry, StringMatch } from '../../src';
 import { synthError, synthValid } from '../support/schema';
 
 function route(props: Partial<ResilientRouteProps> = {}) {
@@ -108,5 +108,47 @@ describe('ResilientRoute validation', () => {
   test('invalid settings are still caught by the L2 validation', () => {
     const { chart } = route({ connectionPool: { http: { maxRetries: -1 } } });
     expect(synthError(chart)).toContain("[test/ratings/DestinationRule] 'spec.trafficPolicy.connectionPool.http.maxRetries' (-1)");
+  });
+});
+
+describe('ResilientRoute client TLS follows what the host is', () => {
+  const partnerApi = (chart: any) => new ServiceEntry(chart, 'partner', {
+    metadata: { name: 'partner-api' }, hosts: ['api.partner.example.com'], ports: [{ number: 443, protocol: Protocol.TLS }],
+  });
+
+  test('a mesh service (short name or *.svc.<cluster domain>) gets ISTIO_MUTUAL', () => {
+    for (const host of ['ratings', 'ratings.shop.svc.cluster.local']) {
+      const [dr] = of(synthValid(route({ host }).chart), 'DestinationRule');
+      expect(dr.spec.trafficPolicy.tls).toEqual({ mode: 'ISTIO_MUTUAL' });
+    }
+  });
+
+  test('an external host behind a MESH_EXTERNAL ServiceEntry gets no Istio mTLS (every call would fail)', () => {
+    const chart = Testing.chart();
+    partnerApi(chart);
+    new ResilientRoute(chart, 'partner-resilience', { host: 'api.partner.example.com', metadata: { name: 'partner-api' } });
+    const manifests = synthValid(chart);
+    const dr = of(manifests, 'DestinationRule')[0];
+    expect(dr.spec).toEqual({ host: 'api.partner.example.com' });
+    // metadata names both objects, instead of truncated generated names
+    expect(manifests.filter((m) => m.metadata.name === 'partner-api').map((m) => m.kind).sort()).toEqual(['DestinationRule', 'ServiceEntry', 'VirtualService']);
+  });
+
+  test('SIMPLE TLS origination when asked', () => {
+    const chart = Testing.chart();
+    partnerApi(chart);
+    new ResilientRoute(chart, 'partner-resilience', {
+      host: 'api.partner.example.com', tls: { mode: ClientTlsMode.SIMPLE, sni: 'api.partner.example.com', caCertificates: '/etc/ssl/certs/ca-certificates.crt' },
+    });
+    const [dr] = of(synthValid(chart), 'DestinationRule');
+    expect(dr.spec.trafficPolicy.tls).toEqual({ mode: 'SIMPLE', sni: 'api.partner.example.com', caCertificates: '/etc/ssl/certs/ca-certificates.crt' });
+  });
+
+  test('ISTIO_MUTUAL forced onto a MESH_EXTERNAL host is refused', () => {
+    const chart = Testing.chart();
+    partnerApi(chart);
+    new ResilientRoute(chart, 'partner-resilience', { host: 'api.partner.example.com', tls: { mode: ClientTlsMode.ISTIO_MUTUAL } });
+    expect(synthError(chart)).toContain("[test/partner-resilience] 'tls.mode' (ISTIO_MUTUAL) sends Istio mTLS to api.partner.example.com, "
+      + 'which ServiceEntry partner-api declares MESH_EXTERNAL (no sidecar answers it), so every call fails');
   });
 });
