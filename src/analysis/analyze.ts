@@ -6,6 +6,7 @@ import { validateSidecarSpec } from '../validation/sidecar';
 import { validateVirtualServiceSpec } from '../validation/virtual-service';
 import { checkDestinationRuleHosts, checkMtls } from './checks/destination-rules';
 import { checkCrossNamespaceHosts, checkDestinationPorts, checkDestinationSubsets } from './checks/destinations';
+import { checkDuplicateObjects } from './checks/duplicates';
 import { checkConflictingGateways, checkGatewaySelectors, checkVirtualServiceGateways } from './checks/gateways';
 import { checkMeshHostConflicts } from './checks/mesh-hosts';
 import { checkServicePorts } from './checks/services';
@@ -57,6 +58,7 @@ function checkSingleObjects(ctx: AnalysisContext): void {
 export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettings): AnalysisFinding[] {
   const ctx = new AnalysisContext(new Inventory(objects, settings.defaultNamespace, settings.clusterDomain), settings.rootNamespace);
   checkSingleObjects(ctx);
+  checkDuplicateObjects(ctx);
   checkVirtualServiceGateways(ctx, settings.externalGateways);
   checkConflictingGateways(ctx);
   checkGatewaySelectors(ctx);

@@ -8,7 +8,7 @@ import { IGateway } from '../gateway-ref';
 import { HttpMatch, HttpRouteOptions } from '../http-route';
 import { ResilienceOptions } from './resilience';
 import * as security from '../imports/security.istio.io';
-import { invalid } from '../private/invalid';
+import { checkPort, invalid } from '../private/invalid';
 import { addPodLabels, apiObjectOfKind, containerPorts, WORKLOAD_KINDS } from '../private/object-reference';
 import { checkResilience } from '../private/resilience-check';
 import { StringMatch } from '../string-match';
@@ -386,6 +386,8 @@ export class CanaryService extends Construct {
     if (!isDns1123Label(this.serviceName) || this.serviceName !== this.serviceName.toLowerCase()) {
       invalid(this, 'serviceName', this.serviceName, 'must be a lower-case DNS-1123 label', "set 'serviceName', e.g. 'reviews'");
     }
+    checkPort(this, 'port', this.port);
+    if (props.containerPort !== undefined) checkPort(this, 'containerPort', props.containerPort);
     if (this.versionList.length < 2) {
       invalid(this, 'versions', this.versionList.map((v) => v.name), 'must list at least two versions (stable and canary)', 'add the canary version');
     }
@@ -398,6 +400,9 @@ export class CanaryService extends Construct {
       names.add(v.name);
       if ((v.image === undefined) === (v.deployment === undefined)) {
         invalid(this, `versions[${i}]`, v.name, 'must set exactly one of image and deployment', 'give an image to create a Deployment, or pass an existing one');
+      }
+      if (v.replicas !== undefined && (!Number.isInteger(v.replicas) || v.replicas < 0 || v.replicas > 2 ** 31 - 1)) {
+        invalid(this, `versions[${i}].replicas`, v.replicas, 'must be a whole number of at least 0', 'give the number of pods, e.g. 2');
       }
       const weight = v.weight ?? 0;
       if (!Number.isInteger(weight) || weight < 0 || weight > 100) {

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { CanaryService } from './canary-service';
 import { Destination } from '../destination';
 import { ObjectHost, ReferenceScope, resolvedHost } from '../private/host-reference';
-import { invalid } from '../private/invalid';
+import { checkPort, invalid } from '../private/invalid';
 import { apiObjectOfKind, servicePorts } from '../private/object-reference';
 
 /** Where a SecureGateway route sends traffic. */
@@ -14,6 +14,7 @@ export class GatewayRouteTarget {
    */
   public static fromService(service: IConstruct, port?: number): GatewayRouteTarget {
     const object = apiObjectOfKind(service, 'GatewayRouteTarget.fromService(service)', service, ['Service']);
+    if (port !== undefined) checkPort(service, 'GatewayRouteTarget.fromService(port)', port);
     const ports = servicePorts(service, object);
     if (port === undefined && ports.length !== 1) {
       invalid(service, 'GatewayRouteTarget.fromService(port)', ports, `must be given: Service ${object.name} ${ports.length === 0 ? 'has no ports yet' : 'has several ports'}`,

@@ -5,7 +5,7 @@ import { ResilientRoute } from './resilient-route';
 import { SecureGatewayRouteOptions } from './secure-gateway-route';
 import { HttpMatch, HttpRouteOptions } from '../http-route';
 import { ReferenceScope, resolvedHost } from '../private/host-reference';
-import { invalid } from '../private/invalid';
+import { checkPort, invalid } from '../private/invalid';
 import { renderDuration } from '../private/render';
 import { durationPropProblem, retryBudgetProblem } from '../private/resilience-check';
 import { RetryPolicy } from '../retry';
@@ -30,6 +30,7 @@ export function checkRouteOptions(scope: IConstruct, options: SecureGatewayRoute
     invalid(scope, 'addRoute()', actions, 'must set exactly one of destination, destinations, redirect and directResponse', 'say what the route does with its requests');
   }
   if (passthrough) {
+    if (options.destination) checkPort(scope, 'destination.port', options.destination.port);
     const http = Object.entries(options).filter(([k, v]) => v !== undefined && k !== 'destination' && k !== 'host').map(([k]) => k);
     if (http.length > 0 || !options.destination) {
       invalid(scope, http[0] ?? actions[0], http.length > 0 ? http : actions, 'is not available with PASSTHROUGH: the gateway does not see HTTP',
@@ -38,6 +39,8 @@ export function checkRouteOptions(scope: IConstruct, options: SecureGatewayRoute
     return;
   }
   checkSplit(scope, options);
+  if (options.destination) checkPort(scope, 'destination.port', options.destination.port);
+  (options.destinations ?? []).forEach((d, i) => checkPort(scope, `destinations[${i}].target.port`, d.target.port));
   const path = options.path;
   if (options.stripPathPrefix) {
     if (!path || path.kind !== 'prefix' || path.value.replace(/\/+$/, '') === '') {

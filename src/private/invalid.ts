@@ -14,3 +14,8 @@ export function warn(scope: IConstruct, message: string): void {
   scope.node.addMetadata('cdk8s-istio:warning', message);
   console.warn(`[WARNING] [${scope.node.path}] ${message}`);
 }
+
+/** Throws unless `port` is a TCP port number, 1-65535. */
+export function checkPort(scope: IConstruct, field: string, port: number): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) invalid(scope, field, port, 'must be a port number from 1 to 65535', 'give the TCP port');
+}

@@ -152,6 +152,12 @@ export const SCENARIOS: Array<{ code: string; title: string; bad: string; good: 
     good: [reviewsApp(['v1']), edgeGateway, edgeRoute('reviews.shop.svc.cluster.local')].join('\n---'),
   },
   {
+    code: 'CKI0002',
+    title: 'the same object twice (group, kind, namespace, name)',
+    bad: [reviewsApp(['v1']), reviewsApp(['v1']).split('\n---').at(-1)!].join('\n---'),
+    good: [reviewsApp(['v1']), reviewsApp(['v1']).split('\n---').at(-1)!.replace('name: reviews,', 'name: reviews-admin,')].join('\n---'),
+  },
+  {
     code: 'IST0101',
     title: 'Gateway selector matches no gateway workload',
     bad: [ingressWorkload('istio: ingressgateway'), gateway('public', ['shop.example.com'], 'istio: ingress')].join('\n---'),

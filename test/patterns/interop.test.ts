@@ -147,3 +147,42 @@ describe('GatewayRouteTarget.fromService with any Service', () => {
     expect(vs.spec.http[0].route[0].destination.host).toBe('productpage');
   });
 });
+
+describe('one object per kind, namespace and name across the app', () => {
+  test("a user's own Service named like the CanaryService is refused, naming both", () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new kplus33.Service(chart, 'mine', { metadata: { name: 'orders' }, ports: [{ port: 80 }] });
+    new CanaryService(chart, 'orders', { versions: [{ name: 'v1', image: 'o:1' }, { name: 'v2', image: 'o:2', weight: 5 }] });
+    expect(synthError(chart)).toContain('CKI0002: Service shop/orders is defined twice: by shop/mine and by shop/orders/Service; applied together, one replaces the other');
+  });
+
+  test('the same name in another namespace, or of another kind, is not a duplicate', () => {
+    const app = Testing.app();
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    new kplus33.Service(new Chart(app, 'other', { namespace: 'other' }), 'mine', { metadata: { name: 'orders' }, ports: [{ port: 80 }] });
+    new CanaryService(shop, 'orders', { versions: [{ name: 'v1', image: 'o:1' }, { name: 'v2', image: 'o:2', weight: 5 }] });
+    expect(synthAppValid(app).filter((m) => m.metadata.name === 'orders').map((m) => `${m.metadata.namespace}/${m.kind}`).sort())
+      .toEqual(['other/Service', 'shop/DestinationRule', 'shop/PeerAuthentication', 'shop/Service', 'shop/VirtualService']);
+  });
+});
+
+describe('ports and counts are checked where they are given', () => {
+  const versions = [{ name: 'v1', image: 'o:1' }, { name: 'v2', image: 'o:2' }];
+  test.each([
+    [{ port: 80.5 }, "'port' (80.5) must be a port number from 1 to 65535"],
+    [{ port: 0 }, "'port' (0) must be a port number from 1 to 65535"],
+    [{ containerPort: 70000 }, "'containerPort' (70000) must be a port number from 1 to 65535"],
+    [{ versions: [{ name: 'v1', image: 'o:1', replicas: 1.5 }, { name: 'v2', image: 'o:2' }] }, "'versions[0].replicas' (1.5) must be a whole number of at least 0"],
+  ])('CanaryService %j', (props, message) => {
+    expect(() => new CanaryService(Testing.chart(), 'orders', { versions, ...props })).toThrow(message);
+  });
+
+  test('gateway route ports', () => {
+    const chart = Testing.chart();
+    const gw = new SecureGateway(chart, 'gw', { hosts: [HOST], credentialName: 'c' });
+    expect(() => gw.addRoute({ destination: GatewayRouteTarget.fromHost('web', 70000) })).toThrow("[test/gw] 'destination.port' (70000) must be a port number from 1 to 65535");
+    const svc = new kplus33.Service(chart, 'svc', { ports: [{ port: 80 }] });
+    expect(() => GatewayRouteTarget.fromService(svc, -1)).toThrow("'GatewayRouteTarget.fromService(port)' (-1) must be a port number");
+  });
+});
