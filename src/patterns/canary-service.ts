@@ -97,6 +97,72 @@ export interface CanaryVersion {
   readonly securityContext?: kplus.ContainerSecurityContextProps;
 
   /**
+   * Command of the created container (its entrypoint).
+   *
+   * @default - the image's entrypoint
+   */
+  readonly command?: string[];
+
+  /**
+   * Arguments of the created container.
+   *
+   * @default - the image's arguments
+   */
+  readonly args?: string[];
+
+  /**
+   * Readiness probe of the created container: Istio sends traffic only to ready pods.
+   *
+   * @default - cdk8s-plus's default (a TCP probe on the container port)
+   */
+  readonly readiness?: kplus.Probe;
+
+  /**
+   * Liveness probe of the created container.
+   *
+   * @default - none
+   */
+  readonly liveness?: kplus.Probe;
+
+  /**
+   * Startup probe of the created container.
+   *
+   * @default - cdk8s-plus's default
+   */
+  readonly startup?: kplus.Probe;
+
+  /**
+   * Volumes mounted into the created container (e.g. a ConfigMap or a Secret).
+   *
+   * @default - none
+   */
+  readonly volumeMounts?: kplus.VolumeMount[];
+
+  /**
+   * Paths of the created container that must be writable, e.g. `/var/cache/nginx` and
+   * `/var/run` for nginx. cdk8s-plus makes the root file system read-only (a secure default that
+   * breaks images writing to their own file system); each path gets an empty-dir volume, so
+   * the root stays read-only.
+   *
+   * @default - none
+   */
+  readonly writablePaths?: string[];
+
+  /**
+   * Environment variables from ConfigMaps or Secrets, all keys at once.
+   *
+   * @default - none
+   */
+  readonly envFrom?: kplus.EnvFrom[];
+
+  /**
+   * Service account of the created pods.
+   *
+   * @default - the namespace's default service account
+   */
+  readonly serviceAccount?: kplus.IServiceAccount;
+
+  /**
    * Traffic policy for this version only.
    *
    * @default - the service's policy
@@ -408,6 +474,14 @@ export class CanaryService extends Construct {
       if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
         invalid(this, `versions[${i}].weight`, weight, 'must be a whole percentage from 0 to 100', 'give the share of traffic in percent');
       }
+      if (v.deployment && [v.command, v.args, v.readiness, v.liveness, v.startup, v.volumeMounts, v.writablePaths, v.envFrom, v.serviceAccount,
+        v.resources, v.envVariables, v.securityContext, v.replicas].some((x) => x !== undefined)) {
+        invalid(this, `versions[${i}]`, v.name, 'sets container settings, which apply only to a Deployment created from image',
+          'set them on the existing workload itself, or give an image instead of a deployment');
+      }
+      (v.writablePaths ?? []).forEach((path, j) => {
+        if (!path.startsWith('/')) invalid(this, `versions[${i}].writablePaths[${j}]`, path, 'must be an absolute path', "e.g. '/var/cache/nginx'");
+      });
       if (v.securityContext?.user === ISTIO_PROXY_UID) {
         invalid(this, `versions[${i}].securityContext.user`, ISTIO_PROXY_UID, 'must not be 1337, the UID reserved for the Istio sidecar (IST0144)', 'run the container as another non-root UID');
       }
@@ -453,13 +527,27 @@ export class CanaryService extends Construct {
       replicas: version.replicas ?? 1,
       select: false,
       podMetadata: { labels },
+      serviceAccount: version.serviceAccount,
       containers: [{
         name: this.serviceName,
         image: version.image!,
         portNumber: containerPort,
+        command: version.command,
+        args: version.args,
         resources: version.resources,
         envVariables: version.envVariables,
+        envFrom: version.envFrom,
         securityContext: version.securityContext,
+        readiness: version.readiness,
+        liveness: version.liveness,
+        startup: version.startup,
+        volumeMounts: [
+          ...(version.volumeMounts ?? []),
+          ...(version.writablePaths ?? []).map((path, i) => ({
+            path,
+            volume: kplus.Volume.fromEmptyDir(this, `Writable-${version.name}-${i}`, `writable-${i}`),
+          })),
+        ],
       }],
     });
     deployment.select(kplus.LabelSelector.of({ labels }));

@@ -218,3 +218,58 @@ describe('CanaryService validation', () => {
     expect(() => Testing.synth(chart)).toThrow("[test/reviews/VirtualService] 'spec.hosts[1]' (bad_host) must be a valid DNS name");
   });
 });
+
+describe('CanaryService container settings', () => {
+  test('command, args, probes, env from a Secret, a service account and a volume reach the created container', () => {
+    const chart = Testing.chart();
+    const secret = new kplus.Secret(chart, 'creds', { metadata: { name: 'creds' } });
+    const config = new kplus.ConfigMap(chart, 'config', { metadata: { name: 'config' }, data: { 'app.yaml': 'a: 1' } });
+    const account = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'reviews' } });
+    new CanaryService(chart, 'reviews', {
+      versions: [{
+        name: 'v1',
+        image: 'reviews:1',
+        command: ['/app/serve'],
+        args: ['--port', '80'],
+        readiness: kplus.Probe.fromHttpGet('/ready'),
+        liveness: kplus.Probe.fromHttpGet('/live'),
+        envFrom: [kplus.Env.fromSecret(secret)],
+        serviceAccount: account,
+        volumeMounts: [{ path: '/etc/app', volume: kplus.Volume.fromConfigMap(chart, 'config-volume', config) }],
+      }, { name: 'v2', image: 'reviews:2' }],
+    });
+    const [v1] = synthValid(chart).filter((m) => m.kind === 'Deployment');
+    const pod = v1.spec.template.spec;
+    expect(pod.serviceAccountName).toBe('reviews');
+    expect(pod.containers[0]).toMatchObject({
+      command: ['/app/serve'],
+      args: ['--port', '80'],
+      envFrom: [{ secretRef: { name: 'creds' } }],
+      readinessProbe: { httpGet: { path: '/ready' } },
+      livenessProbe: { httpGet: { path: '/live' } },
+      volumeMounts: [{ mountPath: '/etc/app' }],
+    });
+  });
+
+  test('writablePaths keep the root file system read-only and mount empty dirs (nginx)', () => {
+    const chart = Testing.chart();
+    new CanaryService(chart, 'web', {
+      versions: [{ name: 'v1', image: 'nginx:1.27', writablePaths: ['/var/cache/nginx', '/var/run'] }, { name: 'v2', image: 'nginx:1.28' }],
+    });
+    const [v1, v2] = synthValid(chart).filter((m) => m.kind === 'Deployment');
+    const container = v1.spec.template.spec.containers[0];
+    expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(container.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/var/cache/nginx', '/var/run']);
+    expect(v1.spec.template.spec.volumes.map((v: any) => Object.keys(v).sort())).toEqual([['emptyDir', 'name'], ['emptyDir', 'name']]);
+    expect(v2.spec.template.spec.containers[0].volumeMounts).toBeUndefined();
+  });
+
+  test('container settings with an existing workload are refused; writable paths must be absolute', () => {
+    const chart = Testing.chart();
+    const existing = new kplus.Deployment(chart, 'd', { containers: [{ image: 'a' }] });
+    expect(() => new CanaryService(chart, 'r', { versions: [{ name: 'v1', deployment: existing, command: ['x'] }, { name: 'v2', image: 'b' }] }))
+      .toThrow("'versions[0]' (v1) sets container settings, which apply only to a Deployment created from image");
+    expect(() => new CanaryService(chart, 's', { versions: [{ name: 'v1', image: 'a', writablePaths: ['tmp'] }, { name: 'v2', image: 'b' }] }))
+      .toThrow("'versions[0].writablePaths[0]' (tmp) must be an absolute path");
+  });
+});
