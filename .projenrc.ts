@@ -89,8 +89,11 @@ project.tasks.tryFind('docgen')!.reset('jsii-docgen -o API.md --submodule root')
 // Regenerate src/imports/ from the CRDs kept in crds/ (offline, v1 versions only). Run on
 // purpose when the vendored CRDs change, never as part of compile.
 project.addTask('import', {
-  description: 'Regenerate src/imports/ from the vendored CRDs in crds/',
-  exec: 'ts-node --project test/tsconfig.json build-tools/import-crds.ts',
+  description: 'Regenerate src/imports/ and the schema + CEL validators in src/validation/generated/ from the vendored CRDs in crds/',
+  steps: [
+    { exec: 'ts-node --project test/tsconfig.json build-tools/import-crds.ts' },
+    { exec: 'ts-node --project test/tsconfig.json build-tools/generate-validators.ts' },
+  ],
 });
 
 // Check that jsii can generate Python, Java, .NET and Go bindings, and that the Python

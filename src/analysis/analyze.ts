@@ -1,3 +1,4 @@
+import { admissionFindings } from '../validation/admission';
 import { validateDestinationRuleSpec } from '../validation/destination-rule';
 import { Findings } from '../validation/findings';
 import { validateGatewaySpec } from '../validation/gateway';
@@ -28,6 +29,9 @@ export interface AnalyzeSettings {
   readonly clusterDomain: string;
 }
 
+/** The library's own code for core objects the API server refuses (IST0106 is for Istio kinds). */
+const KUBERNETES_OBJECT_REFUSED = 'CKI0003';
+
 const SINGLE_OBJECT_RULES: Record<string, (e: Entry) => Findings> = {
   VirtualService: (e) => validateVirtualServiceSpec(e.spec, e.namespace),
   DestinationRule: (e) => validateDestinationRuleSpec(e.spec, e.namespace),
@@ -37,15 +41,20 @@ const SINGLE_OBJECT_RULES: Record<string, (e: Entry) => Findings> = {
 };
 
 /**
- * Istio's admission rules for objects not built by this library's constructs (which check
- * them themselves), reported as IST0106 (SchemaValidationError), as istioctl does.
+ * What `kubectl apply` would refuse, for objects not built by this library's L2 constructs
+ * (which check theirs themselves): the API server's object rules, the CRD schema and CEL rules,
+ * and Istio's admission webhook. Reported as IST0106 (SchemaValidationError) for Istio kinds, as
+ * istioctl does, and as CKI0003 for other kinds.
  */
 function checkSingleObjects(ctx: AnalysisContext): void {
   for (const entry of ctx.inventory.entries) {
-    const rules = SINGLE_OBJECT_RULES[entry.kind];
-    if (entry.validated || !rules || !String(entry.manifest.apiVersion ?? '').startsWith('networking.istio.io/')) continue;
-    for (const finding of rules(entry).all) {
-      ctx.report(entry, 'IST0106', finding.severity, finding.message);
+    const manifest = entry.manifest;
+    // Only objects shaped like Kubernetes objects; L2 constructs checked theirs already.
+    if (entry.validated || !manifest.apiVersion || !manifest.kind || !manifest.metadata) continue;
+    const istio = String(manifest.apiVersion).startsWith('networking.istio.io/') || String(manifest.apiVersion).startsWith('security.istio.io/');
+    const rules = String(manifest.apiVersion).startsWith('networking.istio.io/') ? SINGLE_OBJECT_RULES[entry.kind] : undefined;
+    for (const finding of admissionFindings(manifest, rules && (() => rules(entry))).all) {
+      ctx.report(entry, istio ? 'IST0106' : KUBERNETES_OBJECT_REFUSED, finding.severity, finding.message);
     }
   }
 }

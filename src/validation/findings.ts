@@ -52,6 +52,16 @@ export class Findings {
     return [...this.items];
   }
 
+  /**
+   * Adds the findings of `other` whose field has no finding here yet: when the API server and
+   * Istio's webhook both refuse one field, the first (the API server's) is reported.
+   */
+  public merge(other: Findings): Findings {
+    const fields = new Set(this.items.map((f) => f.field));
+    for (const finding of other.all) if (!fields.has(finding.field)) this.items.push(finding);
+    return this;
+  }
+
   /** The messages of all findings; warnings are marked as such. */
   public get messages(): string[] {
     return this.items.map((f) => (f.severity === AnalysisLevel.WARNING ? `${f.message} (Istio accepts this with a warning)` : f.message));
