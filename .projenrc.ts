@@ -30,6 +30,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // the jsii runtime as the Python/Java/.NET/Go hosts make them.
     'cdk8s-plus-33@^2.5.57',
     '@jsii/runtime@^1.140.0',
+    // Differential property tests of the constructs against the vendored CRDs.
+    'fast-check@^4.10.2',
   ],
 
   // jsii targets are declared so that jsii checks our names in every language; only JS is
