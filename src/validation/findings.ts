@@ -29,8 +29,24 @@ export function show(value: unknown): string {
     return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 20)}... (${value.length} characters)` : text;
   }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const json = JSON.stringify(value);
+  const json = JSON.stringify(value, constructsByPath());
   return json.length > MAX_SHOWN ? json.slice(0, MAX_SHOWN - 3) + '...' : json;
+}
+
+/**
+ * A JSON replacer that writes a construct (e.g. a Gateway passed in props) as its path, and any
+ * object met again as `[circular]`: construct trees are circular.
+ */
+function constructsByPath(): (key: string, value: unknown) => unknown {
+  const seen = new WeakSet<object>();
+  return (_key, value) => {
+    if (!value || typeof value !== 'object') return value;
+    const node = (value as { node?: { path?: unknown } }).node;
+    if (node && typeof node.path === 'string') return `<${node.path || 'app'}>`;
+    if (seen.has(value)) return '[circular]';
+    seen.add(value);
+    return value;
+  };
 }
 
 /** Collects findings in the house message shape: `'<field>' (<value>) <rule>; <fix>`. */

@@ -1,5 +1,5 @@
 import { Duration, Testing, Yaml } from 'cdk8s';
-import { CanaryService, ClientTlsMode, GrpcStatus, Protocol, ResilientRoute, ResilientRouteProps, RetryOn, ServiceEntry, StringMatch } from '../../src';
+import { CanaryService, ClientTlsMode, Gateway, GrpcStatus, Protocol, ResilientRoute, ResilientRouteProps, RetryOn, ServiceEntry, StringMatch } from '../../src';
 import { synthError, synthValid } from '../support/schema';
 
 function route(props: Partial<ResilientRouteProps> = {}) {
@@ -151,4 +151,11 @@ describe('ResilientRoute client TLS follows what the host is', () => {
     expect(synthError(chart)).toContain("[test/partner-resilience] 'tls.mode' (ISTIO_MUTUAL) sends Istio mTLS to api.partner.example.com, "
       + 'which ServiceEntry partner-api declares MESH_EXTERNAL (no sidecar answers it), so every call fails');
   });
+});
+
+test('a Gateway construct inside faultMatch is shown by its path in messages (no circular-JSON crash)', () => {
+  const chart = Testing.chart();
+  const gateway = new Gateway(chart, 'gw', { servers: [{ port: 80, protocol: Protocol.HTTP, hosts: ['a.example.com'] }] });
+  expect(() => new ResilientRoute(chart, 'r', { host: 'ratings', faultMatch: { gateways: [gateway] } }))
+    .toThrow("[test/r] 'faultMatch' ({\"gateways\":[\"<test/gw>\"]}) has no effect without fault");
 });
