@@ -115,6 +115,12 @@ project.addTask('example', {
   exec: 'ts-node --project test/tsconfig.json examples/bookinfo/main.ts',
 });
 
+project.addTask('fuzz', {
+  description: 'Differential property test at scale: generated construct props vs the vendored CRD schemas (args: runs per construct, seed)',
+  exec: 'ts-node --project test/tsconfig.json build-tools/fuzz.ts',
+  receiveArgs: true,
+});
+
 project.addTask('benchmark', {
   description: 'Measure synthesis and analysis time for growing numbers of services',
   exec: 'ts-node --project test/tsconfig.json build-tools/benchmark.ts',

@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { App, Chart, Testing } from 'cdk8s';
@@ -84,7 +85,8 @@ function celViolations(schema: any, value: any, where: string, out: string[]): v
   if (!schema || value === undefined || value === null) return;
   for (const rule of schema['x-kubernetes-validations'] ?? []) {
     if (String(rule.rule).includes('oldSelf')) continue; // transition rules need the previous object
-    const result = run(rule.rule, { self: value });
+    // Kubernetes runs CRD rules with its string library (substring, ...) enabled.
+    const result = run(rule.rule, { self: value }, { funcs: strings });
     if (result !== true) {
       out.push(`${where}: ${rule.message ?? rule.rule}${result === false ? '' : ` (rule could not be evaluated: ${String(result)})`}`);
     }
