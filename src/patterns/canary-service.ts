@@ -10,6 +10,7 @@ import { ResilienceOptions } from './resilience';
 import * as security from '../imports/security.istio.io';
 import { checkPort, invalid } from '../private/invalid';
 import { addPodLabels, apiObjectOfKind, containerPorts, WORKLOAD_KINDS } from '../private/object-reference';
+import { register } from '../private/registry';
 import { checkResilience } from '../private/resilience-check';
 import { StringMatch } from '../string-match';
 import { ClientTlsMode } from '../tls';
@@ -294,6 +295,9 @@ export interface CanaryServiceProps {
  * and a STRICT PeerAuthentication for the workloads.
  */
 export class CanaryService extends Construct {
+  /** @internal */
+  public static readonly _KIND = 'CanaryService';
+
   /** Name of the Service, the mesh host and the `app` label. */
   public readonly serviceName: string;
 
@@ -334,6 +338,7 @@ export class CanaryService extends Construct {
     const protocol = props.protocol ?? ServiceProtocol.HTTP;
     this.checkProps(props);
     this.weights = this.splitWeights();
+    register(CanaryService._KIND, this);
 
     this.versionList.forEach((version, i) => {
       const labels = { app: this.serviceName, version: version.name };

@@ -6,6 +6,7 @@ import { SecureGatewayRouteOptions } from './secure-gateway-route';
 import { HttpMatch, HttpRouteOptions } from '../http-route';
 import { ReferenceScope, resolvedHost } from '../private/host-reference';
 import { checkPort, invalid } from '../private/invalid';
+import { registered } from '../private/registry';
 import { renderDuration } from '../private/render';
 import { durationPropProblem, retryBudgetProblem } from '../private/resilience-check';
 import { RetryPolicy } from '../retry';
@@ -109,7 +110,7 @@ function targetsOf(options: SecureGatewayRouteOptions): GatewayRouteTarget[] {
  * them). A split across services with different policies has none (the route must set one).
  */
 export function servicePolicy(root: IConstruct, options: SecureGatewayRouteOptions, from: ReferenceScope): ServicePolicy | 'conflict' {
-  const resilientRoutes = root.node.findAll().filter((c): c is ResilientRoute => c instanceof ResilientRoute);
+  const resilientRoutes = registered<ResilientRoute>(ResilientRoute._KIND, root);
   const policies = targetsOf(options).map((target): ServicePolicy => {
     if (target._canary) {
       const { timeout, retries } = target._canary._resilience;

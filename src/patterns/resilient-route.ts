@@ -7,6 +7,7 @@ import { HttpMatch, HttpRouteOptions } from '../http-route';
 import { MeshSettings } from '../mesh-settings';
 import { resolvedHost } from '../private/host-reference';
 import { invalid } from '../private/invalid';
+import { register, registered } from '../private/registry';
 import { checkResilience } from '../private/resilience-check';
 import { RetryOn, RetryPolicy } from '../retry';
 import { ClientTlsMode, ClientTlsOptions } from '../tls';
@@ -85,6 +86,9 @@ const DEFAULT_RETRIES: RetryPolicy = {
  * gateway-error. (Without any retry policy Istio retries twice on connection failures.)
  */
 export class ResilientRoute extends Construct {
+  /** @internal */
+  public static readonly _KIND = 'ResilientRoute';
+
   /** The VirtualService for the host. */
   public readonly virtualService: VirtualService;
 
@@ -134,6 +138,7 @@ export class ResilientRoute extends Construct {
     if (tls?.mode === ClientTlsMode.ISTIO_MUTUAL) this.node.addValidation({ validate: () => this.externalMutualTls() });
     // One VirtualService per host: a CanaryService for the same host would conflict.
     this.node.addValidation({ validate: () => this.conflicts() });
+    register(ResilientRoute._KIND, this);
   }
 
   /** A short name, or a name in the cluster domain: a service of the mesh, with a sidecar. */
@@ -157,7 +162,7 @@ export class ResilientRoute extends Construct {
     // Compare the names Istio resolves, so `ratings` in one namespace and a CanaryService
     // `ratings` in another are different hosts, and an FQDN matches its short form.
     const host = resolvedHost(this.host, this.virtualService.resource.metadata.namespace, domain);
-    const canaries = root.node.findAll().filter((c): c is CanaryService => c instanceof CanaryService);
+    const canaries = registered<CanaryService>(CanaryService._KIND, root);
     return canaries.filter((c) => resolvedHost(c.serviceName, c.service.metadata.namespace, domain) === host).map((c) =>
       `'host' (${this.host}) is also the host of CanaryService ${c.node.path}, and two VirtualServices for one host conflict (IST0109); `
       + "remove this ResilientRoute and give the CanaryService the same settings in its 'resilience' prop");
