@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { analyzeObjects, formatFinding } from './analysis/analyze';
 import { AnalysisFinding, AnalysisLevel } from './analysis/finding';
 import { MeshSettings } from './mesh-settings';
+import { addSynthValidation, trackValidationRounds } from './private/synthesis-round';
 import { validatedResources } from './private/validated-resources';
 
 /** Options for analyzing manifests. */
@@ -85,7 +86,8 @@ export class IstioAnalyzer extends Construct {
     super(scope, id);
     this.options = props;
     for (const code of props.ignore ?? []) this.ignored.add(code);
-    this.node.addValidation({ validate: () => this.run() });
+    trackValidationRounds(this.node.root);
+    addSynthValidation(this, () => this.run());
   }
 
   /** Stops reporting a message code, e.g. `IST0174` when hosts are defined in another repository. */

@@ -10,6 +10,7 @@ import { ReferenceScope, referenceScopeOf } from './private/host-reference';
 import { createL1Resource } from './private/l1-resource';
 import { nonEmpty } from './private/render';
 import { renderHttpRoute, renderTcpRoute, renderTlsRoute } from './private/render-routes';
+import { addSynthValidation } from './private/synthesis-round';
 import { Findings } from './validation/findings';
 import { validateVirtualServiceSpec } from './validation/virtual-service';
 
@@ -101,7 +102,7 @@ export class VirtualService extends Construct {
 
     this.resource = createL1Resource(this, networking.VirtualService, props.metadata, () => this._toIstio(),
       (manifest) => refuseSilentlyIgnored(validateVirtualServiceSpec(manifest.spec, manifest.metadata?.namespace), manifest.spec));
-    this.node.addValidation({ validate: () => this.referenceProblems(referenceScopeOf(this.resource)) });
+    addSynthValidation(this, () => this.referenceProblems(referenceScopeOf(this.resource)));
   }
 
   /** The name of the VirtualService object. */

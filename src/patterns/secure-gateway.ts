@@ -6,6 +6,7 @@ import { Gateway, GatewayServerOptions } from '../gateway';
 import * as security from '../imports/security.istio.io';
 import { referenceScopeOf } from '../private/host-reference';
 import { invalid } from '../private/invalid';
+import { addSynthValidation } from '../private/synthesis-round';
 import { Protocol } from '../protocol';
 import { StringMatch } from '../string-match';
 import { TlsMode, TlsProtocolVersion } from '../tls';
@@ -176,7 +177,7 @@ export class SecureGateway extends Construct {
         },
       });
     }
-    this.node.addValidation({ validate: () => this.secretProblems() });
+    addSynthValidation(this, () => this.secretProblems());
   }
 
   /**
@@ -207,7 +208,7 @@ export class SecureGateway extends Construct {
         const p = policy();
         return gatewayHttpRoutes(options, matches, p === 'conflict' ? {} : p);
       });
-      this.node.addValidation({ validate: () => compact([routePolicyProblem(options, policy(), host)]) });
+      addSynthValidation(this, () => compact([routePolicyProblem(options, policy(), host)]));
     }
     return this;
   }

@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { validatedResources } from './validated-resources';
 import { IstioAnalyzer } from '../istio-analyzer';
+import { addSynthValidation } from './synthesis-round';
 import { admissionFindings } from '../validation/admission';
 import { Findings } from '../validation/findings';
 
@@ -21,7 +22,7 @@ export function createL1Resource<T extends ApiObject>(
   validate: (manifest: any) => Findings,
 ): T {
   const resource = new kind(scope, 'Resource', { metadata, spec: Lazy.any({ produce: renderSpec }) });
-  scope.node.addValidation({ validate: () => admissionFindings(resource.toJson(), validate).messages });
+  addSynthValidation(scope, () => admissionFindings(resource.toJson(), validate).messages);
   validatedResources.add(resource);
   // Cross-object checks run once per App, over everything it synthesizes.
   IstioAnalyzer.of(scope);
