@@ -24,7 +24,10 @@ export enum ServiceEntryResolution {
   DNS = 'DNS',
   /** Resolve with DNS and use one address per connection (for large DNS-backed services). */
   DNS_ROUND_ROBIN = 'DNS_ROUND_ROBIN',
-  /** Resolve each request's host dynamically (wildcard hosts). */
+  /**
+   * Resolve each request's host dynamically (Envoy's dynamic forward proxy): wildcard hosts only,
+   * no addresses or endpoints, and HTTP, HTTP2, GRPC or TLS ports.
+   */
   DYNAMIC_DNS = 'DYNAMIC_DNS',
 }
 
@@ -37,7 +40,8 @@ export interface ServiceEntryPort {
   readonly protocol: Protocol;
 
   /**
-   * Name of the port, unique in the ServiceEntry.
+   * Name of the port, unique in the ServiceEntry: a DNS-1123 label (at most 63 letters, digits
+   * and '-', starting and ending with a letter or digit), e.g. `https` or `http-api`.
    *
    * @default - `<protocol>-<number>` in lower case
    */
@@ -108,7 +112,12 @@ export interface ServiceEntryProps {
    */
   readonly metadata?: ApiObjectMetadata;
 
-  /** Host names of the service, e.g. `api.example.com` or `*.example.com`. */
+  /**
+   * Host names of the service, e.g. `api.example.com` or `*.example.com`.
+   *
+   * Several hosts need HTTP-, HTTPS- or TLS-based ports (unless resolution is NONE): plain TCP
+   * carries no host name to tell them apart.
+   */
   readonly hosts: string[];
 
   /** Ports of the service. */
@@ -205,7 +214,7 @@ export class ServiceEntry extends Construct {
       subjectAltNames: nonEmpty(props.subjectAltNames),
     };
     this.resource = createL1Resource(this, networking.ServiceEntry, props.metadata, () => spec,
-      (manifest) => validateServiceEntrySpec(manifest.spec, manifest.metadata?.namespace));
+      (manifest) => validateServiceEntrySpec(manifest.spec, manifest.metadata?.namespace, manifest.metadata?.labels));
   }
 
   /** The name of the ServiceEntry object. */

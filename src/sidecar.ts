@@ -39,14 +39,14 @@ export interface SidecarEgressOptions {
   readonly protocol?: Protocol;
 
   /**
-   * Name of the port.
+   * Name of the port (a DNS-1123 label).
    *
    * @default - `<protocol>-<port>`
    */
   readonly portName?: string;
 
   /**
-   * IP address or unix socket the listener binds to.
+   * IP address, or a `unix://` socket path, the listener binds to; a unix socket needs port 0.
    *
    * @default - the default capture address
    */
@@ -113,7 +113,7 @@ export class Sidecar extends Construct {
       outboundTrafficPolicy: props.outboundTrafficPolicy && { mode: props.outboundTrafficPolicy as any },
     };
     this.resource = createL1Resource(this, networking.Sidecar, props.metadata, () => spec,
-      (manifest) => validateSidecarSpec(manifest.spec));
+      (manifest) => validateSidecarSpec(manifest.spec, manifest.metadata?.namespace));
   }
 
   /** The name of the Sidecar object. */

@@ -7,9 +7,9 @@ import { ApiObject, Duration, Testing } from 'cdk8s';
 import {
   CanaryService, DestinationRule, IstioAnalyzer, RedirectPortSelection, VirtualService,
 } from '../src';
+import { synthError, synthValid } from './support/schema';
 import { validateAgainstCrdSchema } from '../src/validation/crd-schema';
 import { validateKubernetesObject } from '../src/validation/kubernetes-object';
-import { synthError, synthValid } from './support/schema';
 
 const drError = (props: any) => {
   const chart = Testing.chart();
@@ -42,7 +42,9 @@ describe('CRD schema at synth (types, formats, bounds, oneOf)', () => {
   test('an unknown field in an Istio object written by hand is refused (IST0106)', () => {
     const chart = Testing.chart();
     new ApiObject(chart, 'raw', {
-      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'raw' },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'raw' },
       spec: { hosts: ['reviews'], http: [{ timout: '5s', route: [{ destination: { host: 'reviews' } }] }] },
     });
     IstioAnalyzer.of(chart);
@@ -51,7 +53,9 @@ describe('CRD schema at synth (types, formats, bounds, oneOf)', () => {
 
   test('CEL rules, compiled from the CRD: durations of at least 1ms where the webhook rules do not look', () => {
     const manifest = (interval: string) => ({
-      apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'r' },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'r' },
       spec: { host: 'r', trafficPolicy: { outlierDetection: { interval, baseEjectionTime: '30s' } } },
     });
     expect(validateAgainstCrdSchema(manifest('1ms')).messages).toEqual([]);
@@ -76,7 +80,8 @@ describe("the API server's object rules", () => {
 
   test('label keys and values, annotation keys', () => {
     const findings = validateKubernetesObject({
-      apiVersion: 'v1', kind: 'ConfigMap',
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
       metadata: { name: 'c', namespace: 'Shop', labels: { 'bad key': 'v', 'ok': 'x'.repeat(64) }, annotations: { '/x': 'y' } },
     });
     expect(findings.all.map((f) => f.field)).toEqual([
@@ -93,9 +98,11 @@ describe("the API server's object rules", () => {
     expect(message).toContain("[test/svc] CKI0003: 'spec.ports[0].port' (70000) must be a port number from 1 to 65535");
   });
 
-  test("a workload whose selector does not select its pods (written by hand)", () => {
+  test('a workload whose selector does not select its pods (written by hand)', () => {
     const findings = validateKubernetesObject({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd' },
       spec: { replicas: -1, selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'b' } }, spec: { containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 0 }] }] } } },
     });
     expect(findings.all.map((f) => f.field)).toEqual(['spec.replicas', 'spec.selector.matchLabels.app', 'spec.template.spec.containers[0].ports[0].containerPort']);

@@ -75,6 +75,19 @@ describe('ServiceEntry validation', () => {
     expect(seError({ workloadSelector: { app: 'a' }, endpoints: [{ address: 'a.example.com' }] })).toContain('must not be combined with endpoints');
   });
 
+  test('several hosts need ports that carry the host name (HTTP or TLS), except with resolution NONE', () => {
+    expect(seError({ hosts: ['a.example.com', 'b.example.com'], ports: [{ number: 5432, protocol: Protocol.TCP }] }))
+      .toContain("'spec.ports[0].protocol' (TCP) must be HTTP- or TLS-based when a ServiceEntry with resolution DNS lists 2 hosts");
+  });
+
+  test('port names are DNS-1123 labels', () => {
+    expect(seError({ ports: [{ number: 443, protocol: Protocol.TLS, name: 'tls_api' }] })).toContain("'spec.ports[0].name' (tls_api) must be a DNS-1123 label");
+  });
+
+  test('DYNAMIC_DNS needs wildcard hosts', () => {
+    expect(seError({ resolution: ServiceEntryResolution.DYNAMIC_DNS })).toContain("'spec.hosts[0]' (api.example.com) must be a wildcard host for resolution DYNAMIC_DNS");
+  });
+
   test('exportTo "~" must stand alone', () => {
     expect(seError({ exportTo: ['~', 'prod'] })).toContain("must not mix '~'");
   });

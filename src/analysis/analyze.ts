@@ -36,8 +36,8 @@ const SINGLE_OBJECT_RULES: Record<string, (e: Entry) => Findings> = {
   VirtualService: (e) => validateVirtualServiceSpec(e.spec, e.namespace),
   DestinationRule: (e) => validateDestinationRuleSpec(e.spec, e.namespace),
   Gateway: (e) => validateGatewaySpec(e.spec, e.name),
-  ServiceEntry: (e) => validateServiceEntrySpec(e.spec, e.namespace),
-  Sidecar: (e) => validateSidecarSpec(e.spec),
+  ServiceEntry: (e) => validateServiceEntrySpec(e.spec, e.namespace, e.manifest.metadata?.labels),
+  Sidecar: (e) => validateSidecarSpec(e.spec, e.namespace),
 };
 
 /**

@@ -86,16 +86,17 @@ export function checkDestination(f: Findings, field: string, destination: any): 
     const problem = wildcardDomainProblem(host ?? '');
     if (problem) f.error(`${field}.host`, host, problem, 'use a service name such as "reviews" or "reviews.prod.svc.cluster.local"');
   }
-  if (destination.subset !== undefined) checkSubsetName(f, `${field}.subset`, destination.subset);
-  if (destination.port !== undefined) checkPort(f, `${field}.port.number`, destination.port?.number);
+  // An empty subset means "no subset"; a port selector without a number selects port 0, which is invalid.
+  if (destination.subset !== undefined && destination.subset !== '') checkSubsetName(f, `${field}.subset`, destination.subset);
+  if (destination.port !== undefined && destination.port !== null) checkPort(f, `${field}.port.number`, destination.port.number ?? 0);
 }
 
 /** Request/response header manipulation (Headers). */
 export function checkHeaderOperations(f: Findings, field: string, headers: any): void {
-  if (!headers) return;
+  if (!headers || typeof headers !== 'object') return;
   for (const [direction, setRule] of [['request', requestSetHeaderProblem], ['response', headerOperationProblem]] as const) {
     const ops = headers[direction];
-    if (!ops) continue;
+    if (!ops || typeof ops !== 'object') continue;
     for (const op of ['set', 'add'] as const) {
       for (const [name, value] of Object.entries(ops[op] ?? {})) {
         const nameProblem = setRule(name);
@@ -104,7 +105,7 @@ export function checkHeaderOperations(f: Findings, field: string, headers: any):
         if (valueProblem) f.error(`${field}.${direction}.${op}.${name}`, value, valueProblem, 'fix the header value');
       }
     }
-    for (const name of ops.remove ?? []) {
+    for (const name of Array.isArray(ops.remove) ? ops.remove : []) {
       const problem = headerOperationProblem(name);
       if (problem) f.error(`${field}.${direction}.remove`, name, `header name ${problem}`, 'remove another header');
     }

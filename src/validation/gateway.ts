@@ -2,10 +2,11 @@ import { checkLabels } from './common';
 import { Findings } from './findings';
 import { isDns1123Label, isIpAddress, isPort, wildcardDomainProblem } from './names';
 
-/** Server port protocols Istio accepts on a Gateway. */
-const GATEWAY_PROTOCOLS = ['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'GRPC-WEB', 'TLS', 'MONGO', 'REDIS', 'MYSQL', 'TCP'];
+/** Server port protocols Istio accepts on a Gateway (matched without regard to case). */
+const GATEWAY_PROTOCOLS = ['HTTP', 'HTTPS', 'HTTP2', 'HTTP_PROXY', 'GRPC', 'GRPC-WEB', 'TLS', 'MONGO', 'REDIS', 'MYSQL', 'TCP', 'UDP'];
 const TLS_PROTOCOLS = ['HTTPS', 'TLS'];
-const HTTP_PROTOCOLS = ['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB'];
+const HTTP_PROTOCOLS = ['HTTP', 'HTTP2', 'HTTP_PROXY', 'GRPC', 'GRPC-WEB'];
+const PASSTHROUGH_MODES = ['PASSTHROUGH', 'AUTO_PASSTHROUGH'];
 const UNIX = 'unix://';
 
 /** The cipher suites Envoy accepts by name (BoringSSL names). */
@@ -46,15 +47,16 @@ export function checkNamespacedHost(f: Findings, field: string, value: string, i
 
 function checkServerTls(f: Findings, field: string, tls: any): void {
   const mode = tls.mode ?? 'PASSTHROUGH';
-  const credentialNames: string[] = tls.credentialNames ?? [];
-  const certificates: any[] = tls.tlsCertificates ?? [];
+  const credentialNames: string[] = Array.isArray(tls.credentialNames) ? tls.credentialNames : [];
+  const certificates: any[] = Array.isArray(tls.tlsCertificates) ? tls.tlsCertificates : [];
   if ((tls.minProtocolVersion === 'TLSV1_0' || tls.minProtocolVersion === 'TLSV1_1') && !(tls.cipherSuites?.length)) {
     f.warning(`${field}.minProtocolVersion`, tls.minProtocolVersion, 'needs cipherSuites: the default ciphers no longer include ones for TLS below 1.2',
       'use TLSV1_2, or list compatible cipherSuites');
   }
   const ciphers = new Set<string>();
-  for (const cipher of tls.cipherSuites ?? []) {
-    const operator = cipher !== '' && !/^[A-Za-z0-9]/.test(cipher);
+  for (const cipher of Array.isArray(tls.cipherSuites) ? tls.cipherSuites : []) {
+    // '' and 'ALL' are accepted, and so is anything starting with an operator such as '-' or '+'.
+    const operator = typeof cipher === 'string' && !/^[A-Za-z0-9]/.test(cipher);
     if (cipher !== 'ALL' && !operator && !CIPHER_SUITES.includes(cipher)) {
       f.warning(`${field}.cipherSuites`, cipher, 'is not a cipher suite Envoy knows, so it is ignored', 'use the CipherSuite constants');
     } else if (ciphers.has(cipher)) {
@@ -62,6 +64,7 @@ function checkServerTls(f: Findings, field: string, tls: any): void {
     }
     ciphers.add(cipher);
   }
+  // Stricter than Istio: Envoy refuses a listener whose minimum TLS version is above its maximum.
   const order = ['TLSV1_0', 'TLSV1_1', 'TLSV1_2', 'TLSV1_3'];
   const min = order.indexOf(tls.minProtocolVersion);
   const max = order.indexOf(tls.maxProtocolVersion);
@@ -88,7 +91,9 @@ function checkServerTls(f: Findings, field: string, tls: any): void {
     f.error(field, 'several certificate sources', 'must set only one of credentialName, credentialNames, serverCertificate/privateKey or tlsCertificates', 'keep one certificate source');
   }
   const terminating = mode === 'SIMPLE' || mode === 'MUTUAL' || mode === 'OPTIONAL_MUTUAL';
-  if (terminating && !(tls.credentialName || credentialNames.length)) {
+  // With a credential name the certificates (and the CRL) come from the Secret: nothing else is checked.
+  if (terminating && (tls.credentialName || credentialNames.length)) return;
+  if (terminating) {
     if ((mode === 'MUTUAL' || mode === 'OPTIONAL_MUTUAL') && !tls.caCertificates) {
       f.error(`${field}.caCertificates`, undefined, `is required for ${mode} TLS without a credentialName`, 'set credentialName (a Secret holding cert, key and cacert), or caCertificates');
     }
@@ -109,46 +114,56 @@ function checkServerTls(f: Findings, field: string, tls: any): void {
 }
 
 function checkServer(f: Findings, field: string, server: any): void {
-  const hosts: string[] = server.hosts ?? [];
-  if (hosts.length === 0) f.error(`${field}.hosts`, hosts, 'must list at least one host', 'add the host names this server accepts');
-  hosts.forEach((h, i) => checkNamespacedHost(f, `${field}.hosts[${i}]`, h, true));
+  const hosts: any[] = Array.isArray(server.hosts) ? server.hosts : [];
+  if (hosts.length === 0) f.error(`${field}.hosts`, server.hosts ?? [], 'must list at least one host', 'add the host names this server accepts');
+  hosts.forEach((h, i) => checkNamespacedHost(f, `${field}.hosts[${i}]`, String(h), true));
   const port = server.port;
-  const bind: string = server.bind ?? '';
+  const bind: string = typeof server.bind === 'string' ? server.bind : '';
   if (!port) {
     f.error(`${field}.port`, port, 'is required', 'give the port number, name and protocol');
     return;
   }
+  const before = f.all.length;
   const protocol = String(port.protocol ?? '').toUpperCase();
   if (!GATEWAY_PROTOCOLS.includes(protocol)) {
     f.error(`${field}.port.protocol`, port.protocol, `must be one of ${GATEWAY_PROTOCOLS.join(', ')}`, 'use the Protocol enum');
   }
-  if (!(port.number === 0 && bind.startsWith(UNIX)) && !isPort(port.number)) {
+  const number = port.number ?? 0;
+  if (!(number === 0 && bind.startsWith(UNIX)) && !isPort(number)) {
     f.error(`${field}.port.number`, port.number, 'must be a port number from 1 to 65535', 'use the port the gateway listens on');
   }
-  if (port.targetPort !== undefined) f.error(`${field}.port.targetPort`, port.targetPort, 'has no effect on Gateways', 'remove targetPort');
+  if (port.targetPort) f.error(`${field}.port.targetPort`, port.targetPort, 'has no effect on Gateways', 'remove targetPort');
   if (!port.name) f.error(`${field}.port.name`, port.name, 'is required', 'name the port, e.g. "https"');
+  const portValid = f.all.length === before;
   if (bind.startsWith(UNIX)) {
     const path = bind.slice(UNIX.length);
     if (!(path.startsWith('@') || (path.startsWith('/') && !path.endsWith('/')))) {
       f.error(`${field}.bind`, bind, 'must be an absolute file path after unix://', 'fix the socket path');
     }
-    if (port.number !== 0) f.error(`${field}.port.number`, port.number, 'must be 0 for a unix domain socket bind', 'set the port number to 0');
+    if (number !== 0) f.error(`${field}.port.number`, port.number, 'must be 0 for a unix domain socket bind', 'set the port number to 0');
   } else if (bind && !isIpAddress(bind)) {
     f.error(`${field}.bind`, bind, 'must be an IP address or unix:// path', 'fix the bind address');
   }
-  const tls = server.tls;
-  if (TLS_PROTOCOLS.includes(protocol) && !tls) {
-    f.error(`${field}.tls`, undefined, `is required for ${protocol} servers`, 'add TLS settings (for example mode SIMPLE with a credentialName)');
-  } else if (!TLS_PROTOCOLS.includes(protocol) && tls) {
-    const onlyRedirect = HTTP_PROTOCOLS.includes(protocol) && Object.keys(tls).every((k) => k === 'httpsRedirect');
-    if (!onlyRedirect) {
-      f.error(`${field}.tls`, tls, `must not be set on a ${protocol} server${HTTP_PROTOCOLS.includes(protocol) ? ' (except httpsRedirect)' : ''}`,
-        'use protocol HTTPS or TLS to terminate TLS');
-    }
-  }
+  const tls = server.tls && typeof server.tls === 'object' ? server.tls : undefined;
   if (tls) checkServerTls(f, `${field}.tls`, tls);
   if (tls?.httpsRedirect && !HTTP_PROTOCOLS.includes(protocol)) {
     f.warning(`${field}.tls.httpsRedirect`, true, 'only works on HTTP servers', 'remove httpsRedirect');
+  }
+  // Istio checks the TLS settings against the protocol only once the port is valid.
+  if (!portValid) return;
+  if (TLS_PROTOCOLS.includes(protocol) && !tls) {
+    f.error(`${field}.tls`, undefined, `is required for ${protocol} servers`, 'add TLS settings (for example mode SIMPLE with a credentialName)');
+  } else if (!TLS_PROTOCOLS.includes(protocol) && tls) {
+    if (!HTTP_PROTOCOLS.includes(protocol)) {
+      f.error(`${field}.tls`, tls, `must not be set on a ${protocol} server`, 'use protocol HTTPS or TLS to terminate TLS');
+    } else {
+      // A plain-text HTTP server may carry TLS settings that terminate nothing: httpsRedirect, or a passthrough mode
+      // without certificate files.
+      const terminates = !PASSTHROUGH_MODES.includes(tls.mode ?? 'PASSTHROUGH') || tls.caCertificates || tls.privateKey || tls.serverCertificate;
+      if (terminates) {
+        f.error(`${field}.tls`, tls, `must not be set on a ${protocol} server (except httpsRedirect)`, 'use protocol HTTPS to terminate TLS');
+      }
+    }
   }
 }
 
@@ -159,7 +174,7 @@ export function validateGatewaySpec(spec: any, name?: string): Findings {
   if (name !== undefined && !isDns1123Label(name)) {
     f.error('metadata.name', name, 'must be a DNS-1123 label (no dots) for a Gateway', 'rename the Gateway');
   }
-  const servers: any[] = spec.servers ?? [];
+  const servers: any[] = Array.isArray(spec.servers) ? spec.servers : [];
   if (servers.length === 0) f.error('spec.servers', servers, 'must have at least one server', 'add a server with addServer()');
   const portNames = new Set<string>();
   servers.forEach((server, i) => {

@@ -52,24 +52,65 @@ export function headerOperationProblem(name: string): string | undefined {
 export { isAuthority as isAuthorityHeader };
 
 /**
- * Why a header value is invalid for Envoy, or undefined: no control characters, and every `%`
- * either escaped as `%%` or opening a `%VARIABLE%` that is closed.
+ * Why a header value is invalid for Envoy, or undefined. Envoy reads `%` as the start of a
+ * `%VARIABLE%` or `%VARIABLE(args)%` (a literal `%` is written `%%`); inside the parentheses
+ * any text is allowed, including `%` (e.g. `%START_TIME(%s)%`), or a JSON array of strings.
+ * Control characters other than tab are not allowed.
  */
 export function headerValueProblem(value: string): string | undefined {
+  if (typeof value !== 'string') return 'must be a string';
   if (!HEADER_VALUE.test(value)) return 'must not contain control characters';
-  let i = 0;
-  while (i < value.length) {
-    if (value[i] !== '%') {
-      i++;
-    } else if (value[i + 1] === '%') {
-      i += 2;
-    } else {
-      const close = value.indexOf('%', i + 1);
-      if (close < 0) return 'must escape a literal "%" as "%%" or close the %VARIABLE%';
-      i = close + 1;
+  const unterminated = 'must escape a literal "%" as "%%", or close the %VARIABLE%';
+  // States of Envoy's header formatter parser.
+  type State = 'literal' | 'name' | 'array?' | 'string?' | 'string' | ',]' | ')' | '%';
+  let state: State = 'literal';
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    switch (state) {
+      case 'literal':
+        if (ch !== '%') break;
+        if (i + 1 >= value.length) return 'must escape a literal "%" as "%%"';
+        if (value[i + 1] === '%') i++;
+        else state = 'name';
+        break;
+      case 'name':
+        if (ch === '%') state = 'literal';
+        else if (ch === '(') state = 'array?';
+        break;
+      case 'array?':
+        if (ch === '[') state = 'string?';
+        else if (ch !== ' ') state = 'string';
+        break;
+      case ',]':
+        if (ch === ',') state = 'string?';
+        else if (ch === ']') state = ')';
+        else if (ch !== ' ') return `must separate the arguments of a %VARIABLE([...])% with "," (found "${ch}")`;
+        break;
+      case 'string?':
+        if (ch === '"') state = 'string';
+        else if (ch !== ' ') return `must quote the arguments of a %VARIABLE([...])% (found "${ch}")`;
+        break;
+      case 'string':
+        if (ch === '\\') {
+          if (i + 1 >= value.length) return 'must not end with a lone backslash inside a %VARIABLE(...)%';
+          i++;
+        } else if (ch === ')') {
+          state = '%';
+        } else if (ch === '"') {
+          state = ',]';
+        }
+        break;
+      case ')':
+        if (ch === ')') state = '%';
+        else if (ch !== ' ') return `must close the arguments of a %VARIABLE(...)% with ")" (found "${ch}")`;
+        break;
+      case '%':
+        if (ch === '%') state = 'literal';
+        else if (ch !== ' ') return `must end a %VARIABLE(...)% with "%" (found "${ch}")`;
+        break;
     }
   }
-  return undefined;
+  return state === 'literal' ? undefined : unterminated;
 }
 
 /** Why a regex would be rejected by Istio/Envoy (RE2 syntax, at most 1024 characters), or undefined. */
