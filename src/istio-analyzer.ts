@@ -3,8 +3,9 @@ import { Construct, IConstruct } from 'constructs';
 import { analyzeObjects, formatFinding } from './analysis/analyze';
 import { AnalysisFinding, AnalysisLevel } from './analysis/finding';
 import { MeshSettings } from './mesh-settings';
-import { addSynthValidation, trackValidationRounds } from './private/synthesis-round';
-import { validatedResources } from './private/validated-resources';
+import { addSynthValidation, reuseRenderingsInThisSynthesis, trackValidationRounds } from './private/synthesis-round';
+import { l2Webhooks } from './private/validated-resources';
+import { admissionFindings } from './validation/admission';
 
 /** Options for analyzing manifests. */
 export interface AnalyzeOptions {
@@ -102,12 +103,19 @@ export class IstioAnalyzer extends Construct {
 
   private run(): string[] {
     const root = this.node.root;
-    const objects = root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => ({
+    const apiObjects = root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    // Each object is rendered once per synthesis, here; synthesis reuses the rendering.
+    const objects = apiObjects.map((o) => ({
       manifest: o.toJson(),
       // Report the L2 construct for its `Resource` child: that is the path users wrote.
       source: o.node.id === 'Resource' && o.node.scope ? o.node.scope.node.path : o.node.path,
-      validated: validatedResources.has(o),
+      validated: l2Webhooks.has(o),
     }));
+    // The L2 constructs' objects: the API server's and Istio's admission rules, warnings refused.
+    const admission = objects.flatMap((o, i) => {
+      const webhook = l2Webhooks.get(apiObjects[i]);
+      return webhook ? admissionFindings(o.manifest, webhook).messages.map((m) => `[${o.source}] ${m}`) : [];
+    });
     const external = root.node.findAll().flatMap((c: any) => (typeof c._externalGatewayReferences === 'function' ? c._externalGatewayReferences() : []));
     this.lastFindings = analyzeObjects(objects, settingsOf({
       clusterDomain: MeshSettings.clusterDomainOf(this),
@@ -122,7 +130,9 @@ export class IstioAnalyzer extends Construct {
       this.node.addMetadata('cdk8s-istio:analysis', line);
       console.warn(`[${f.level.toUpperCase()}] ${line}`);
     }
-    return this.lastFindings.filter((f) => f.level === AnalysisLevel.ERROR).map((f) => `[${f.source}] ${f.code}: ${f.message}`);
+    const errors = [...admission, ...this.lastFindings.filter((f) => f.level === AnalysisLevel.ERROR).map((f) => `[${f.source}] ${f.code}: ${f.message}`)];
+    if (errors.length === 0) reuseRenderingsInThisSynthesis(apiObjects, objects.map((o) => o.manifest));
+    return errors;
   }
 }
 

@@ -1,0 +1,80 @@
+/**
+ * One measured process of the benchmark: `worker.ts <mode> <services> <dump.json>`, printing one
+ * JSON line. Modes:
+ * - `ours`: build the fleet with cdk8s-istio and synthesize it (validation and analysis
+ *   included); `--dump` also writes its manifests and YAML for the other modes.
+ * - `raw`: the same manifests as plain cdk8s ApiObjects, synthesized (the YAML must be
+ *   byte-identical to ours).
+ * - `floor`: the same manifests through cdk8s's YAML serializer alone.
+ */
+import * as fs from 'fs';
+import { performance } from 'perf_hooks';
+import { ApiObject, App, Chart, Yaml } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { buildFleet } from './fleet-app';
+import { IstioAnalyzer } from '../src';
+import * as analyzeModule from '../src/analysis/analyze';
+import * as admissionModule from '../src/validation/admission';
+
+const [mode, servicesArg, dumpFile, dumpFlag] = process.argv.slice(2);
+const services = Number(servicesArg);
+const now = () => performance.now();
+
+/** Time spent in the synth-time analyzer: rendering each object once, then checking them. */
+let analysisMs = 0;
+/** Of that, the checks alone: admission rules (schema, CEL, webhook) and cross-object analysis. */
+let checksMs = 0;
+function timed(owner: any, name: string, add: (ms: number) => void): void {
+  const original = owner[name];
+  owner[name] = function measured(this: unknown, ...args: unknown[]) {
+    const start = now();
+    try {
+      return original.apply(this, args);
+    } finally {
+      add(now() - start);
+    }
+  };
+}
+timed(IstioAnalyzer.prototype, 'run', (ms) => analysisMs += ms);
+// The analyzer calls these through their modules' exports, so wrapping the exports times them.
+timed(analyzeModule, 'analyzeObjects', (ms) => checksMs += ms);
+timed(admissionModule, 'admissionFindings', (ms) => checksMs += ms);
+
+function report(construct: number, synth: number, yaml: string, objects: number): void {
+  const rssMb = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ mode, services, construct, synth, analysis: analysisMs, checks: checksMs, rssMb, objects, bytes: Buffer.byteLength(yaml) }));
+}
+
+if (mode === 'ours') {
+  const t0 = now();
+  const app = new App({ outdir: '/dev/null' });
+  buildFleet(app, services);
+  const t1 = now();
+  const yaml = app.synthYaml();
+  const t2 = now();
+  // Read back from the YAML: chart.toJson() would validate the whole app once more per chart.
+  const manifests = parseAllDocuments(yaml).map((d) => d.toJS());
+  if (dumpFlag === '--dump') fs.writeFileSync(dumpFile, JSON.stringify({ manifests, yaml }));
+  report(t1 - t0, t2 - t1, yaml, manifests.length);
+} else {
+  const dump = JSON.parse(fs.readFileSync(dumpFile, 'utf8')) as { manifests: any[]; yaml: string };
+  const all = dump.manifests;
+  if (mode === 'raw') {
+    const t0 = now();
+    const app = new App({ outdir: '/dev/null' });
+    // Every object carries its namespace, so one chart emits the same YAML as the teams' charts.
+    const chart = new Chart(app, 'fleet');
+    all.forEach((o, i) => new ApiObject(chart, `o${i}`, o));
+    const t1 = now();
+    const yaml = app.synthYaml();
+    const t2 = now();
+    if (yaml !== dump.yaml) throw new Error('raw cdk8s does not emit the same bytes as cdk8s-istio');
+    report(t1 - t0, t2 - t1, yaml, all.length);
+  } else if (mode === 'floor') {
+    const t0 = now();
+    const yaml = Yaml.stringify(...all);
+    report(0, now() - t0, yaml, all.length);
+  } else {
+    throw new Error(`unknown mode ${mode}`);
+  }
+}

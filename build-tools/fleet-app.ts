@@ -1,0 +1,32 @@
+/**
+ * The fleet of the performance benchmark and the determinism test: N CanaryServices (two
+ * versions, a header dark launch, resilience) spread over 10 team namespaces, behind one
+ * SecureGateway in namespace `edge` that serves 50 hosts, each routed to one of the services.
+ */
+import { App, Chart, Duration } from 'cdk8s';
+import { CanaryService, GatewayRouteTarget, RetryOn, SecureGateway, StringMatch } from '../src';
+
+const TEAMS = 10;
+const PUBLIC_HOSTS = 50;
+
+export function buildFleet(app: App, services: number): void {
+  const teams = Array.from({ length: TEAMS }, (_, i) => new Chart(app, `team-${i}`, { namespace: `team-${i}` }));
+  const canaries: CanaryService[] = [];
+  for (let i = 0; i < services; i++) {
+    canaries.push(new CanaryService(teams[i % TEAMS], `svc-${i}`, {
+      port: 8080,
+      versions: [{ name: 'v1', image: `registry.example.com/svc-${i}:1.0.0` }, { name: 'v2', image: `registry.example.com/svc-${i}:1.1.0`, weight: 10 }],
+      matchRoutes: [{ version: 'v2', headers: { 'x-canary': StringMatch.exact('v2') } }],
+      resilience: {
+        timeout: Duration.seconds(10),
+        retries: { attempts: 2, perTryTimeout: Duration.seconds(3), retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE] },
+        connectionPool: { http: { http1MaxPendingRequests: 64 } },
+        outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30) },
+      },
+    }));
+  }
+  const edge = new Chart(app, 'edge', { namespace: 'edge' });
+  const hosts = Array.from({ length: Math.min(PUBLIC_HOSTS, services) }, (_, i) => `svc-${i}.example.com`);
+  const gateway = new SecureGateway(edge, 'public', { metadata: { name: 'public' }, hosts, credentialName: 'public-cert' });
+  hosts.forEach((host, i) => gateway.addRoute({ host, destination: GatewayRouteTarget.fromCanary(canaries[i]) }));
+}
