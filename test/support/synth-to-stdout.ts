@@ -1,0 +1,13 @@
+/**
+ * Synthesizes the bookinfo example and a 500-service fleet and writes their YAML to stdout,
+ * for the determinism test, which runs this in two separate processes.
+ */
+import { App } from 'cdk8s';
+import { buildFleet } from '../../build-tools/fleet-app';
+import { bookinfo } from '../../examples/bookinfo/app';
+
+const example = new App({ outdir: '/dev/null' });
+bookinfo(example);
+const fleet = new App({ outdir: '/dev/null' });
+buildFleet(fleet, 500);
+process.stdout.write(example.synthYaml() + '\n---\n' + fleet.synthYaml());
