@@ -58,13 +58,13 @@ function walk(schema: any, value: any, field: string, f: Findings): void {
     f.error(field, value, `must be ${TYPE_NAMES[schema.type]}`, SCHEMA_FIX);
     return;
   }
-  const before = f.all.length;
+  const before = f.count;
   scalarRules(schema, value, field, f);
   if (Array.isArray(value)) listRules(schema, value, field, f);
   else if (typeof value === 'object') objectRules(schema, value, field, f);
   combinators(schema, value, field, f);
   // CEL rules assume the schema holds (the API server runs them only then).
-  if (f.all.length === before) {
+  if (f.count === before) {
     for (const rule of schema['x-kubernetes-validations'] ?? []) {
       if (!holds(CEL_RULES[rule.rule], value)) f.error(field, value, celRule(rule.message), `the API server refuses it (CRD rule \`${rule.source}\`)`);
     }
@@ -130,9 +130,24 @@ function objectRules(schema: any, value: any, field: string, f: Findings): void 
 
 /** Whether `value` satisfies `schema`, without reporting. */
 function satisfies(schema: any, value: any): boolean {
+  // Istio's oneOf branches are presence tests ({required: [x]}, or not any of them): answer
+  // those without walking the value again.
+  if (isPresenceTest(schema)) return presence(schema, value);
   const probe = new Findings();
   walk(schema, value, '', probe);
-  return probe.all.length === 0;
+  return probe.count === 0;
+}
+
+function isPresenceTest(schema: any): boolean {
+  const keys = Object.keys(schema);
+  if (keys.length === 1 && keys[0] === 'required') return true;
+  return keys.length === 1 && keys[0] === 'not' && Object.keys(schema.not).length === 1
+    && Array.isArray(schema.not.anyOf) && schema.not.anyOf.every(isPresenceTest);
+}
+
+function presence(schema: any, value: any): boolean {
+  if (schema.required) return typeof value === 'object' && value !== null && schema.required.every((k: string) => value[k] !== undefined);
+  return !schema.not.anyOf.some((branch: any) => presence(branch, value));
 }
 
 function combinators(schema: any, value: any, field: string, f: Findings): void {

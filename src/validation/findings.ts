@@ -63,6 +63,11 @@ export class Findings {
     this.add(AnalysisLevel.WARNING, field, value, rule, fix);
   }
 
+  /** How many findings there are (without copying them). */
+  public get count(): number {
+    return this.items.length;
+  }
+
   /** All findings, in the order they were found. */
   public get all(): Finding[] {
     return [...this.items];

@@ -1,6 +1,6 @@
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
-import { Entry, selects } from '../model';
+import { addTo, Entry, selects } from '../model';
 
 /** Code for checks Istio's analyzer does not have (cdk8s-istio's own). */
 const WILDCARD_ISTIO_MUTUAL = 'CKI0001';
@@ -36,18 +36,36 @@ export function checkDestinationRuleHosts(ctx: AnalysisContext): void {
 }
 
 /** The effective PeerAuthentication mode for a Service's pods: workload, then namespace, then mesh. */
-function peerAuthenticationMode(ctx: AnalysisContext, service: Entry): string | undefined {
-  const policies = ctx.inventory.of('PeerAuthentication');
+function peerAuthenticationMode(ctx: AnalysisContext, policies: PolicyIndex, service: Entry): string | undefined {
   const mode = (pa: Entry | undefined) => {
     const m = pa?.spec.mtls?.mode;
     return m && m !== 'UNSET' ? m : undefined;
   };
-  const selector = service.spec.selector ?? {};
-  const workload = policies.find((pa) => pa.namespace === service.namespace && pa.spec.selector?.matchLabels
-    && Object.keys(pa.spec.selector.matchLabels).length > 0 && selects(pa.spec.selector.matchLabels, selector));
-  const namespace = policies.find((pa) => pa.namespace === service.namespace && !pa.spec.selector);
-  const mesh = policies.find((pa) => pa.namespace === ctx.rootNamespace && !pa.spec.selector);
+  const selector: { [key: string]: string } = service.spec.selector ?? {};
+  // A workload policy can apply only if the service's selector has its first label.
+  const candidates = Object.entries(selector).flatMap(([k, v]) => policies.byFirstLabel.get(`${service.namespace}|${k}=${v}`) ?? []);
+  const workload = candidates.find((pa) => selects(pa.spec.selector.matchLabels, selector));
+  const namespace = policies.namespaceWide.get(service.namespace);
+  const mesh = policies.namespaceWide.get(ctx.rootNamespace);
   return mode(workload) ?? mode(namespace) ?? mode(mesh);
+}
+
+/** PeerAuthentications indexed so that finding a service's policy is not a scan of them all. */
+interface PolicyIndex {
+  /** Workload policies by `namespace|key=value` of the first label of their selector. */
+  readonly byFirstLabel: Map<string, Entry[]>;
+  /** The first policy without a selector, per namespace. */
+  readonly namespaceWide: Map<string, Entry>;
+}
+
+function indexPolicies(ctx: AnalysisContext): PolicyIndex {
+  const index: PolicyIndex = { byFirstLabel: new Map(), namespaceWide: new Map() };
+  for (const pa of ctx.inventory.of('PeerAuthentication')) {
+    const labels = Object.entries<string>(pa.spec.selector?.matchLabels ?? {});
+    if (labels.length > 0) addTo(index.byFirstLabel, `${pa.namespace}|${labels[0][0]}=${labels[0][1]}`, pa);
+    else if (!pa.spec.selector && !index.namespaceWide.has(pa.namespace)) index.namespaceWide.set(pa.namespace, pa);
+  }
+  return index;
 }
 
 /** Every client TLS setting of a DestinationRule, with its field. */
@@ -69,6 +87,8 @@ function tlsSettings(spec: any): Array<{ field: string; tls: any }> {
  * DestinationRule for a wildcard host forces mTLS on calls to hosts outside the mesh.
  */
 export function checkMtls(ctx: AnalysisContext): void {
+  // Looking through every policy for every DestinationRule was quadratic.
+  const policies = indexPolicies(ctx);
   for (const dr of ctx.inventory.of('DestinationRule')) {
     const host: string = dr.spec.host ?? '';
     const settings = tlsSettings(dr.spec);
@@ -77,7 +97,7 @@ export function checkMtls(ctx: AnalysisContext): void {
         + `rely on Istio's automatic mTLS, or name the mesh hosts (e.g. *.<namespace>.svc.${ctx.inventory.clusterDomain})`);
     }
     const service = ctx.inventory.services.get(ctx.inventory.fqdn(host, dr.namespace));
-    if (!service || peerAuthenticationMode(ctx, service) !== 'STRICT') continue;
+    if (!service || peerAuthenticationMode(ctx, policies, service) !== 'STRICT') continue;
     for (const { field, tls } of settings) {
       if (tls.mode === 'DISABLE' || tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL') {
         ctx.report(dr, 'IST0113', AnalysisLevel.ERROR, `${field}.mode ${tls.mode} sends ${tls.mode === 'DISABLE' ? 'plain text' : 'non-Istio TLS'} to ${service.name}.${service.namespace}, `
