@@ -5,9 +5,10 @@
 import { App } from 'cdk8s';
 import { buildFleet } from '../../build-tools/fleet-app';
 import { bookinfo } from '../../examples/bookinfo/app';
+import * as lib from '../../src';
 
 const example = new App({ outdir: '/dev/null' });
 bookinfo(example);
 const fleet = new App({ outdir: '/dev/null' });
-buildFleet(fleet, 500);
+buildFleet(fleet, 500, lib);
 process.stdout.write(example.synthYaml() + '\n---\n' + fleet.synthYaml());
