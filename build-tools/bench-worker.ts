@@ -47,7 +47,8 @@ timed(admissionModule, 'admissionFindings', (ms) => checksMs += ms);
 
 function report(construct: number, synth: number, yaml: string, objects: number): void {
   const rssMb = process.resourceUsage().maxRSS / 1024;
-  console.log(JSON.stringify({ mode, services, construct, synth, analysis: analysisMs, checks: checksMs, rssMb, objects, bytes: Buffer.byteLength(yaml) }));
+  const bytes = Buffer.byteLength(yaml);
+  console.log(JSON.stringify({ mode, services, construct, synth, analysis: analysisMs, checks: checksMs, rssMb, objects, bytes }));
 }
 
 if (mode === 'ours') {

@@ -22,7 +22,7 @@ interface Result { mode: string; construct: number; synth: number; analysis: num
 
 function worker(mode: string, services: number, dump: string, extra: string[] = []): Result {
   const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'bench-worker.ts'), mode, String(services), dump, ...extra], {
-    encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'test', 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26,
+    encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'test', 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024,
   });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
@@ -32,8 +32,16 @@ const total = (r: Result) => r.construct + r.synth;
 
 function medianOf(results: Result[]): Result {
   const pick = (k: keyof Result) => median(results.map((r) => r[k] as number));
-  return { mode: results[0].mode, construct: pick('construct'), synth: pick('synth'), analysis: pick('analysis'), checks: pick('checks'), rssMb: pick('rssMb'),
-    objects: results[0].objects, bytes: results[0].bytes };
+  return {
+    mode: results[0].mode,
+    construct: pick('construct'),
+    synth: pick('synth'),
+    analysis: pick('analysis'),
+    checks: pick('checks'),
+    rssMb: pick('rssMb'),
+    objects: results[0].objects,
+    bytes: results[0].bytes,
+  };
 }
 
 console.log(`node ${process.version}, ${os.cpus().length} cores, median of ${RUNS} runs per mode`);

@@ -6,7 +6,9 @@ jest.setTimeout(120_000);
 /** The YAML of the bookinfo example and a 500-service fleet, from a fresh process. */
 function synthesizeInNewProcess(): string {
   return execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'support', 'synth-to-stdout.ts')], {
-    encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'],
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'ignore'],
     env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json') },
   });
 }
