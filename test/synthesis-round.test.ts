@@ -3,6 +3,7 @@
  * the App again inside every chart's toJson(); these tests pin what that must never change:
  * every synthesis sees the app as it is at that moment.
  */
+import * as fs from 'fs';
 import { App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { Destination, IstioAnalyzer, VirtualService } from '../src';
@@ -67,7 +68,6 @@ test('App.synth() writes the same files as a fresh synthesis of each chart', () 
   const { app: a } = app(3);
   const outdir = (a as any).outdir as string;
   a.synth();
-  const fs = require('fs') as typeof import('fs');
   for (const chart of a.charts) {
     const file = fs.readFileSync(`${outdir}/${chart.node.id}.k8s.yaml`, 'utf8');
     expect(parseAllDocuments(file).map((d) => d.toJS())).toEqual(Testing.synth(chart));
