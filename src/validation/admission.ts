@@ -1,5 +1,6 @@
 import { validateAgainstCrdSchema } from './crd-schema';
 import { Findings } from './findings';
+import { isIstioObject, validateIstioMetadata } from './istio-metadata';
 import { validateKubernetesObject } from './kubernetes-object';
 
 /**
@@ -9,7 +10,8 @@ import { validateKubernetesObject } from './kubernetes-object';
  * specific message: the hand-written webhook rules name the fix best.
  */
 export function admissionFindings(manifest: any, webhook?: (manifest: any) => Findings): Findings {
-  const findings = webhook ? webhook(manifest) : new Findings();
+  const findings = isIstioObject(manifest) ? validateIstioMetadata(manifest) : new Findings();
+  if (webhook) findings.merge(webhook(manifest));
   findings.merge(validateAgainstCrdSchema(manifest));
   findings.merge(validateKubernetesObject(manifest));
   return findings;
