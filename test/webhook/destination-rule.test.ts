@@ -1,3 +1,4 @@
+import { verdictOf, WebhookCase } from './verdict';
 import { AnalysisLevel } from '../../src/analysis/finding';
 import { admissionFindings } from '../../src/validation/admission';
 import { validateDestinationRuleSpec } from '../../src/validation/destination-rule';
@@ -10,26 +11,8 @@ import { Findings } from '../../src/validation/findings';
 // verdict is what Istio's admission webhook answers: 'refuse' (an error), 'warn' (accepted with
 // warnings) or 'accept'. For refusals, `field` is a piece of our message naming the field.
 
-type Verdict = 'accept' | 'refuse' | 'warn';
-
-interface WebhookCase {
-  /** The Istio test and case name this case mirrors. */
-  readonly mirrors: string;
-  readonly spec: any;
-  readonly verdict: Verdict;
-  readonly field?: string;
-  /** The rule's namespace, when the case depends on it. */
-  readonly namespace?: string;
-}
-
 /** The namespace Istio's DestinationRule tests validate in. */
 const NAMESPACE = 'bar';
-
-function verdictOf(findings: Findings): Verdict {
-  const levels = findings.all.map((f) => f.severity);
-  if (levels.includes(AnalysisLevel.ERROR)) return 'refuse';
-  return levels.length > 0 ? 'warn' : 'accept';
-}
 
 const subsets = [{ name: 'stable', labels: { track: 'stable' } }, { name: 'canary', labels: { track: 'canary' } }];
 const lbSimple = { simple: 'LEAST_REQUEST' };

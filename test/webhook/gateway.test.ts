@@ -1,27 +1,10 @@
+import { verdictOf, WebhookCase } from './verdict';
 import { AnalysisLevel } from '../../src/analysis/finding';
-import { Findings } from '../../src/validation/findings';
 import { validateGatewaySpec } from '../../src/validation/gateway';
 
 // Each case mirrors one case of Istio 1.30.3's webhook tests (pkg/config/validation/validation_test.go) with inputs of
 // our own that exercise the same rule. The verdict is Istio's: 'refuse' (an error), 'warn' (only warnings) or 'accept'.
 // For refusals, `field` is a substring of one of our error messages that names the field.
-
-type Verdict = 'accept' | 'refuse' | 'warn';
-
-interface WebhookCase {
-  /** The Istio test and case name this case mirrors. */
-  readonly mirrors: string;
-  readonly spec: any;
-  readonly name?: string;
-  readonly verdict: Verdict;
-  readonly field?: string;
-}
-
-function verdictOf(f: Findings): Verdict {
-  const all = f.all;
-  if (all.some((x) => x.severity === AnalysisLevel.ERROR)) return 'refuse';
-  return all.length > 0 ? 'warn' : 'accept';
-}
 
 const HOST = 'shop.example.com';
 const http = (over: any = {}) => ({ hosts: [HOST], port: { number: 8080, name: 'web', protocol: 'HTTP' }, ...over });

@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
+import { Verdict, verdictOf, WebhookCase } from './verdict';
 import { AnalysisLevel } from '../../src/analysis/finding';
 import { admissionFindings } from '../../src/validation/admission';
 import { Findings } from '../../src/validation/findings';
@@ -9,26 +10,6 @@ import { validateServiceEntrySpec } from '../../src/validation/service-entry';
 // Istio's own tests (pkg/config/validation: TestValidateServiceEntries, the ServiceEntry-relevant
 // rows of Test_validateExportTo and TestValidatePortName, testdata/crds/serviceentry-*.yaml).
 // Inputs are our own; each row names the Istio case whose rule it exercises.
-
-type Verdict = 'accept' | 'refuse' | 'warn';
-
-interface WebhookCase {
-  /** The Istio test case this row mirrors. */
-  readonly mirrors: string;
-  readonly spec: any;
-  readonly verdict: Verdict;
-  /** For refusals: a field our error message names. */
-  readonly field?: string;
-  readonly namespace?: string;
-  /** metadata.labels of the object. */
-  readonly labels?: Record<string, string>;
-}
-
-function verdictOf(findings: Findings): Verdict {
-  const all = findings.all;
-  if (all.some((f) => f.severity === AnalysisLevel.ERROR)) return 'refuse';
-  return all.length > 0 ? 'warn' : 'accept';
-}
 
 function expectVerdict(findings: Findings, verdict: Verdict, field?: string): void {
   // Messages are part of the compared value so that a mismatch shows them.

@@ -1,5 +1,5 @@
+import { verdictOf, WebhookCase } from './verdict';
 import { AnalysisLevel } from '../../src/analysis/finding';
-import { Findings } from '../../src/validation/findings';
 import { validateSidecarSpec } from '../../src/validation/sidecar';
 
 // One case per case of Istio 1.30.3's own Sidecar validation tests (pkg/config/validation), with
@@ -7,24 +7,8 @@ import { validateSidecarSpec } from '../../src/validation/sidecar';
 // answers: 'refuse' (an error), 'warn' (accepted with warnings) or 'accept'. For refusals, `field`
 // is a piece of our message that names the offending field.
 
-type Verdict = 'accept' | 'refuse' | 'warn';
-
-interface WebhookCase {
-  /** The Istio test and case name this case mirrors. */
-  readonly mirrors: string;
-  readonly spec: any;
-  readonly verdict: Verdict;
-  readonly field?: string;
-}
-
 /** The namespace Istio's Sidecar tests validate in; it resolves "." in egress hosts. */
 const NAMESPACE = 'bar';
-
-function verdictOf(findings: Findings): Verdict {
-  const levels = findings.all.map((f) => f.severity);
-  if (levels.includes(AnalysisLevel.ERROR)) return 'refuse';
-  return levels.length > 0 ? 'warn' : 'accept';
-}
 
 const ANY_HOST = { hosts: ['*/*'] };
 const http = (number: number, name?: string): any => ({ number, protocol: 'HTTP', ...(name ? { name } : {}) });

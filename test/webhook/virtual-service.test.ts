@@ -1,5 +1,5 @@
+import { verdictOf, WebhookCase } from './verdict';
 import { AnalysisLevel } from '../../src/analysis/finding';
-import { Findings } from '../../src/validation/findings';
 import { validateVirtualServiceSpec } from '../../src/validation/virtual-service';
 
 // Each case mirrors one case of Istio 1.30.3's webhook tests (pkg/config/validation/validation_test.go and
@@ -7,23 +7,6 @@ import { validateVirtualServiceSpec } from '../../src/validation/virtual-service
 // ValidateVirtualService says about the whole object: 'refuse' (an error), 'warn' (only warnings) or 'accept'.
 // Cases of tests on a part (a route, a retry policy, ...) put that part into an otherwise valid VirtualService.
 // For refusals, `field` is a substring of one of our error messages that names the field.
-
-type Verdict = 'accept' | 'refuse' | 'warn';
-
-interface WebhookCase {
-  /** The Istio test and case name this case mirrors. */
-  readonly mirrors: string;
-  readonly spec: any;
-  readonly namespace?: string;
-  readonly verdict: Verdict;
-  readonly field?: string;
-}
-
-function verdictOf(f: Findings): Verdict {
-  const all = f.all;
-  if (all.some((x) => x.severity === AnalysisLevel.ERROR)) return 'refuse';
-  return all.length > 0 ? 'warn' : 'accept';
-}
 
 const HOST = 'cart.example.com';
 const dest = (host = 'cart.shop.svc.cluster.local', extra: any = {}) => ({ destination: { host, ...extra } });
