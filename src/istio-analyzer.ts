@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { analyzeObjects, formatFinding } from './analysis/analyze';
 import { AnalysisFinding, AnalysisLevel } from './analysis/finding';
 import { MeshSettings } from './mesh-settings';
-import { addSynthValidation, reuseRenderingsInThisSynthesis, trackValidationRounds } from './private/synthesis-round';
+import { keepRenderings, Round, startRound } from './private/synthesis-round';
 import { l2Webhooks } from './private/validated-resources';
 import { admissionFindings } from './validation/admission';
 
@@ -87,8 +87,7 @@ export class IstioAnalyzer extends Construct {
     super(scope, id);
     this.options = props;
     for (const code of props.ignore ?? []) this.ignored.add(code);
-    trackValidationRounds(this.node.root);
-    addSynthValidation(this, () => this.run());
+    this.node.addValidation({ validate: () => this.run() });
   }
 
   /** Stops reporting a message code, e.g. `IST0174` when hosts are defined in another repository. */
@@ -102,6 +101,9 @@ export class IstioAnalyzer extends Construct {
   }
 
   private run(): string[] {
+    // A round cdk8s repeats inside App.synth(), after one that passed, cannot find anything new.
+    const round = startRound(this);
+    if (round === Round.REPEATED) return [];
     const root = this.node.root;
     const apiObjects = root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
     // Each object is rendered once per synthesis, here; synthesis reuses the rendering.
@@ -112,12 +114,17 @@ export class IstioAnalyzer extends Construct {
       validated: l2Webhooks.has(o),
     }));
     // The L2 constructs' objects: the API server's and Istio's admission rules, warnings refused.
-    const admission = objects.flatMap((o, i) => {
+    // A refused object is left out of the cross-object checks (its wrong shapes would mislead them).
+    const admission: string[] = [];
+    const refused = new Set<unknown>();
+    objects.forEach((o, i) => {
       const webhook = l2Webhooks.get(apiObjects[i]);
-      return webhook ? admissionFindings(o.manifest, webhook).messages.map((m) => `[${o.source}] ${m}`) : [];
+      const messages = webhook ? admissionFindings(o.manifest, webhook).messages : [];
+      if (messages.length > 0) refused.add(o.manifest);
+      for (const m of messages) admission.push(`[${o.source}] ${m}`);
     });
     const external = root.node.findAll().flatMap((c: any) => (typeof c._externalGatewayReferences === 'function' ? c._externalGatewayReferences() : []));
-    this.lastFindings = analyzeObjects(objects, settingsOf({
+    this.lastFindings = analyzeObjects(objects.filter((o) => !refused.has(o.manifest)), settingsOf({
       clusterDomain: MeshSettings.clusterDomainOf(this),
       ...this.options,
       externalGateways: [...(this.options.externalGateways ?? []), ...external],
@@ -131,7 +138,7 @@ export class IstioAnalyzer extends Construct {
       console.warn(`[${f.level.toUpperCase()}] ${line}`);
     }
     const errors = [...admission, ...this.lastFindings.filter((f) => f.level === AnalysisLevel.ERROR).map((f) => `[${f.source}] ${f.code}: ${f.message}`)];
-    if (errors.length === 0) reuseRenderingsInThisSynthesis(apiObjects, objects.map((o) => o.manifest));
+    if (errors.length === 0 && round === Round.FIRST_OF_APP_SYNTHESIS) keepRenderings(this, apiObjects, objects.map((o) => o.manifest));
     return errors;
   }
 }

@@ -10,7 +10,6 @@ import { ReferenceScope, referenceScopeOf } from './private/host-reference';
 import { createL1Resource } from './private/l1-resource';
 import { nonEmpty } from './private/render';
 import { renderHttpRoute, renderTcpRoute, renderTlsRoute } from './private/render-routes';
-import { addSynthValidation } from './private/synthesis-round';
 import { Findings } from './validation/findings';
 import { validateVirtualServiceSpec } from './validation/virtual-service';
 
@@ -102,7 +101,7 @@ export class VirtualService extends Construct {
 
     this.resource = createL1Resource(this, networking.VirtualService, props.metadata, () => this._toIstio(),
       (manifest) => refuseSilentlyIgnored(validateVirtualServiceSpec(manifest.spec, manifest.metadata?.namespace), manifest.spec));
-    addSynthValidation(this, () => this.referenceProblems(referenceScopeOf(this.resource)));
+    this.node.addValidation({ validate: () => this.referenceProblems(referenceScopeOf(this.resource)) });
   }
 
   /** The name of the VirtualService object. */

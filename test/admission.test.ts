@@ -120,3 +120,31 @@ test('a pattern timeout of Duration.millis(0.5) names the prop, not a crash insi
     versions: [{ name: 'v1', image: 'a' }, { name: 'v2', image: 'b' }], resilience: { timeout: Duration.millis(0.5) },
   })).toThrow("[test/r] 'resilience.timeout' (0.0005s, written to the VirtualService rules' timeout) must be at least 1ms");
 });
+
+describe('objects of any shape reach the analyzer: findings, never a crash', () => {
+  const vs = (spec: any) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'vs', namespace: 'shop' }, spec });
+  test.each([
+    ['VirtualService hosts: 1', vs({ hosts: 1, http: [{ route: [{ destination: { host: 'a' } }] }] })],
+    ['VirtualService gateways: 1', vs({ hosts: ['a'], gateways: 1, http: [{ route: [{ destination: { host: 'a' } }] }] })],
+    ['VirtualService http[0].route: 1', vs({ hosts: ['a'], http: [{ route: 1 }] })],
+    ['VirtualService exportTo: [null]', vs({ hosts: ['a'], exportTo: [null], http: [{ route: [{ destination: { host: 'a' } }] }] })],
+    ['DestinationRule subsets: "x"', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'dr' }, spec: { host: 'a', subsets: 'x' } }],
+    ['ServiceEntry hosts: 1', { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'se' }, spec: { hosts: 1, ports: [{ number: 80, name: 'http', protocol: 'HTTP' }] } }],
+    ['Service ports: 1', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc' }, spec: { ports: 1 } }],
+    // A shrunk counterexample of the any-shape property test (test/fuzz/differential.test.ts):
+    ['a list item that is absent', vs({ hosts: [undefined], http: [{ route: [{ destination: { host: 'a' } }] }] })],
+  ])('%s', (_name, manifest) => {
+    const errors = IstioAnalyzer.analyzeManifests([manifest]).filter((f) => f.level === 'Error');
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((f) => f.code === 'IST0106' || f.code === 'CKI0003')).toBe(true);
+  });
+
+  test('an apiVersion that is a mapping with a toString key (a shrunk counterexample) is no object the checks know', () => {
+    expect(IstioAnalyzer.analyzeManifests([{ ...vs({ hosts: ['a'] }), apiVersion: { toString: {} } }])).toEqual([]);
+  });
+
+  test('metadata.generateName instead of a name', () => {
+    const manifest = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { generateName: 'web-' }, spec: {} };
+    expect(IstioAnalyzer.analyzeManifests([manifest]).filter((f) => f.level === 'Error')).toEqual([]);
+  });
+});

@@ -6,18 +6,19 @@
 import * as fs from 'fs';
 import { App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { Destination, IstioAnalyzer, VirtualService } from '../src';
+import { Destination, Gateway, Protocol, VirtualService } from '../src';
+import * as analyze from '../src/analysis/analyze';
 
-/** Counts the analyzer's runs (one run validates and analyzes everything). */
+/** Counts the analyses of the App (each one renders and checks every object). */
 function countRuns(): { runs: () => number; restore: () => void } {
-  const proto = IstioAnalyzer.prototype as any;
-  const run = proto.run;
+  const module = analyze as any;
+  const original = module.analyzeObjects;
   let runs = 0;
-  proto.run = function counted(this: unknown) {
+  module.analyzeObjects = function counted(...args: unknown[]) {
     runs++;
-    return run.call(this);
+    return original(...args);
   };
-  return { runs: () => runs, restore: () => { proto.run = run; } };
+  return { runs: () => runs, restore: () => { module.analyzeObjects = original; } };
 }
 
 function app(charts: number): { app: App; services: VirtualService[] } {
@@ -72,4 +73,13 @@ test('App.synth() writes the same files as a fresh synthesis of each chart', () 
     const file = fs.readFileSync(`${outdir}/${chart.node.id}.k8s.yaml`, 'utf8');
     expect(parseAllDocuments(file).map((d) => d.toJS())).toEqual(Testing.synth(chart));
   }
+});
+
+test('a validation of one construct right after a synthesis is not skipped', () => {
+  const { app: a, services } = app(2);
+  a.synthYaml();
+  // In the same synchronous code: bind a VirtualService in ns1 to a Gateway without a namespace.
+  const gateway = new Gateway(new Chart(a, 'gw-chart'), 'gw', { servers: [{ port: 80, protocol: Protocol.HTTP, hosts: ['a.example.com'] }] });
+  services[1].addGateway(gateway);
+  expect(services[1].node.validate()).toEqual([expect.stringContaining('which has no namespace (it lands in whatever namespace it is applied to), from namespace ns1')]);
 });

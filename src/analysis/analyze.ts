@@ -1,7 +1,11 @@
+import { AnalysisContext } from './context';
+import { AnalysisFinding, AnalysisLevel } from './finding';
+import { Entry, Inventory, SourcedObject } from './model';
 import { admissionFindings } from '../validation/admission';
 import { validateDestinationRuleSpec } from '../validation/destination-rule';
 import { Findings } from '../validation/findings';
 import { validateGatewaySpec } from '../validation/gateway';
+import { isIstioObject } from '../validation/istio-metadata';
 import { validateServiceEntrySpec } from '../validation/service-entry';
 import { validateSidecarSpec } from '../validation/sidecar';
 import { validateVirtualServiceSpec } from '../validation/virtual-service';
@@ -11,9 +15,7 @@ import { checkDuplicateObjects } from './checks/duplicates';
 import { checkConflictingGateways, checkGatewaySelectors, checkVirtualServiceGateways } from './checks/gateways';
 import { checkMeshHostConflicts } from './checks/mesh-hosts';
 import { checkServicePorts } from './checks/services';
-import { AnalysisContext } from './context';
-import { AnalysisFinding } from './finding';
-import { Entry, Inventory, SourcedObject } from './model';
+import { textOf } from '../validation/shape';
 
 /** Options of an analysis run. */
 export interface AnalyzeSettings {
@@ -46,17 +48,20 @@ const SINGLE_OBJECT_RULES: Record<string, (e: Entry) => Findings> = {
  * and Istio's admission webhook. Reported as IST0106 (SchemaValidationError) for Istio kinds, as
  * istioctl does, and as CKI0003 for other kinds.
  */
-function checkSingleObjects(ctx: AnalysisContext): void {
+function checkSingleObjects(ctx: AnalysisContext): Set<unknown> {
+  const refused = new Set<unknown>();
   for (const entry of ctx.inventory.entries) {
     const manifest = entry.manifest;
     // Only objects shaped like Kubernetes objects; L2 constructs checked theirs already.
     if (entry.validated || !manifest.apiVersion || !manifest.kind || !manifest.metadata) continue;
-    const istio = String(manifest.apiVersion).startsWith('networking.istio.io/') || String(manifest.apiVersion).startsWith('security.istio.io/');
-    const rules = String(manifest.apiVersion).startsWith('networking.istio.io/') ? SINGLE_OBJECT_RULES[entry.kind] : undefined;
+    const istio = isIstioObject(manifest);
+    const rules = textOf(manifest.apiVersion).startsWith('networking.istio.io/') ? SINGLE_OBJECT_RULES[entry.kind] : undefined;
     for (const finding of admissionFindings(manifest, rules && (() => rules(entry))).all) {
       ctx.report(entry, istio ? 'IST0106' : KUBERNETES_OBJECT_REFUSED, finding.severity, finding.message);
+      if (finding.severity === AnalysisLevel.ERROR) refused.add(manifest);
     }
   }
+  return refused;
 }
 
 /**
@@ -65,9 +70,13 @@ function checkSingleObjects(ctx: AnalysisContext): void {
  * label, so the analysis is linear in the number of objects.
  */
 export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettings): AnalysisFinding[] {
-  const ctx = new AnalysisContext(new Inventory(objects, settings.defaultNamespace, settings.clusterDomain), settings.rootNamespace);
-  checkSingleObjects(ctx);
-  checkDuplicateObjects(ctx);
+  const all = new AnalysisContext(new Inventory(objects, settings.defaultNamespace, settings.clusterDomain), settings.rootNamespace);
+  const refused = checkSingleObjects(all);
+  checkDuplicateObjects(all);
+  // The cross-object checks read only objects the API server would accept: a refused object is
+  // reported already, and its wrong shapes would mislead the checks.
+  const accepted = objects.filter((o) => !refused.has(o.manifest));
+  const ctx = refused.size === 0 ? all : all.over(new Inventory(accepted, settings.defaultNamespace, settings.clusterDomain));
   checkVirtualServiceGateways(ctx, settings.externalGateways);
   checkConflictingGateways(ctx);
   checkGatewaySelectors(ctx);
@@ -78,7 +87,7 @@ export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettin
   checkDestinationRuleHosts(ctx);
   checkMtls(ctx);
   checkServicePorts(ctx);
-  return ctx.findings.filter((f) => !settings.ignore.has(f.code));
+  return all.findings.filter((f) => !settings.ignore.has(f.code));
 }
 
 /** One line per finding: `source: Kind/namespace/name: Level CODE message`. */

@@ -3,13 +3,17 @@ import { Entry, Inventory } from './model';
 
 /** What a check gets: the objects, and a way to report. */
 export class AnalysisContext {
-  private readonly out: AnalysisFinding[] = [];
-
   public constructor(
     public readonly inventory: Inventory,
     /** Namespace holding mesh-wide policy (PeerAuthentication). */
     public readonly rootNamespace: string,
+    private readonly out: AnalysisFinding[] = [],
   ) {}
+
+  /** The same reporting over other objects. */
+  public over(inventory: Inventory): AnalysisContext {
+    return new AnalysisContext(inventory, this.rootNamespace, this.out);
+  }
 
   /** Reports a finding about `entry`. */
   public report(entry: Entry, code: string, level: AnalysisLevel, message: string): void {

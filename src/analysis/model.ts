@@ -1,3 +1,4 @@
+import { textOf } from '../validation/shape';
 /** An object to analyze, with where it came from. */
 export interface SourcedObject {
   readonly manifest: any;
@@ -18,6 +19,29 @@ export interface Entry {
 }
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
+
+/** The API group of each kind the checks read (`` is the core group). */
+const KIND_GROUPS: Record<string, string> = {
+  VirtualService: 'networking.istio.io',
+  DestinationRule: 'networking.istio.io',
+  Gateway: 'networking.istio.io',
+  ServiceEntry: 'networking.istio.io',
+  Sidecar: 'networking.istio.io',
+  PeerAuthentication: 'security.istio.io',
+  Service: '',
+  Pod: '',
+  Deployment: 'apps',
+  StatefulSet: 'apps',
+  DaemonSet: 'apps',
+  ReplicaSet: 'apps',
+  Job: 'batch',
+};
+
+/** `networking.istio.io/v1` → `networking.istio.io`; `v1` → `` (core); anything else → undefined. */
+function apiGroup(apiVersion: unknown): string | undefined {
+  if (typeof apiVersion !== 'string') return undefined;
+  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+}
 
 /** A pod template (or pod) that Services and subsets can select. */
 export interface Workload {
@@ -54,20 +78,24 @@ export class Inventory {
     this.entries = objects.filter((o) => o.manifest && typeof o.manifest === 'object').map((o) => ({
       manifest: o.manifest,
       source: o.source,
-      kind: String(o.manifest.kind ?? ''),
-      name: String(o.manifest.metadata?.name ?? ''),
-      namespace: String(o.manifest.metadata?.namespace ?? defaultNamespace),
+      kind: textOf(o.manifest.kind),
+      name: textOf(o.manifest.metadata?.name),
+      namespace: textOf(o.manifest.metadata?.namespace, defaultNamespace),
       spec: o.manifest.spec ?? {},
       validated: o.validated ?? false,
     }));
     for (const e of this.entries) {
+      // A kind means the checks' kind only in its own API group: a Gateway API Gateway, or any
+      // object of a group the checks do not know, is not an Istio Gateway.
+      const group = KIND_GROUPS[e.kind];
+      if (group !== undefined && apiGroup(e.manifest.apiVersion) !== group) continue;
       addTo(this.byKind, e.kind, e);
-      if (e.kind === 'Service' && e.manifest.apiVersion === 'v1') this.services.set(this.fqdn(e.name, e.namespace), e);
+      if (e.kind === 'Service') this.services.set(this.fqdn(e.name, e.namespace), e);
       if (e.kind === 'ServiceEntry') {
-        for (const h of e.spec.hosts ?? []) addTo(this.serviceEntryHosts, h, e);
+        for (const h of Array.isArray(e.spec.hosts) ? e.spec.hosts : []) if (typeof h === 'string') addTo(this.serviceEntryHosts, h, e);
       }
       const labels = WORKLOAD_KINDS.has(e.kind) ? e.spec.template?.metadata?.labels : e.kind === 'Pod' ? e.manifest.metadata?.labels : undefined;
-      if (labels) {
+      if (labels && typeof labels === 'object') {
         const workload = { entry: e, labels };
         this.workloads.push(workload);
         for (const [k, v] of Object.entries<string>(labels)) {
@@ -84,6 +112,7 @@ export class Inventory {
    * becomes `name.namespace.svc.<cluster domain>`; anything else is taken as written.
    */
   public fqdn(host: string, namespace: string): string {
+    if (typeof host !== 'string') return textOf(host);
     if (host === '*' || host.includes('.') || host.includes(':')) return host;
     return `${host}.${namespace}.svc.${this.clusterDomain}`;
   }

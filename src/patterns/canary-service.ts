@@ -12,7 +12,6 @@ import { checkPort, invalid } from '../private/invalid';
 import { addPodLabels, apiObjectOfKind, containerPorts, WORKLOAD_KINDS } from '../private/object-reference';
 import { register } from '../private/registry';
 import { checkResilience } from '../private/resilience-check';
-import { addSynthValidation } from '../private/synthesis-round';
 import { StringMatch } from '../string-match';
 import { ClientTlsMode } from '../tls';
 import { TrafficPolicy } from '../traffic-policy';
@@ -525,7 +524,7 @@ export class CanaryService extends Construct {
       const field = `versions[${index}].deployment`;
       const object = apiObjectOfKind(this, field, version.deployment, WORKLOAD_KINDS);
       addPodLabels(version.deployment, object, labels);
-      addSynthValidation(this, () => existingWorkloadProblems(object, field, labels, containerPort));
+      this.node.addValidation({ validate: () => existingWorkloadProblems(object, field, labels, containerPort) });
       return object;
     }
     const deployment = new kplus.Deployment(this, `Deployment-${version.name}`, {

@@ -14,7 +14,6 @@ import { ClientTlsMode, ClientTlsOptions } from '../tls';
 import { VirtualService } from '../virtual-service';
 import { CanaryService } from './canary-service';
 import { ResilienceOptions } from './resilience';
-import { addSynthValidation } from '../private/synthesis-round';
 
 /** Properties of a ResilientRoute. */
 export interface ResilientRouteProps extends ResilienceOptions {
@@ -136,9 +135,9 @@ export class ResilientRoute extends Construct {
         ? { connectionPool: props.connectionPool, outlierDetection: props.outlierDetection, loadBalancer: props.loadBalancer, tls }
         : undefined,
     });
-    if (tls?.mode === ClientTlsMode.ISTIO_MUTUAL) addSynthValidation(this, () => this.externalMutualTls());
+    if (tls?.mode === ClientTlsMode.ISTIO_MUTUAL) this.node.addValidation({ validate: () => this.externalMutualTls() });
     // One VirtualService per host: a CanaryService for the same host would conflict.
-    addSynthValidation(this, () => this.conflicts());
+    this.node.addValidation({ validate: () => this.conflicts() });
     register(ResilientRoute._KIND, this);
   }
 

@@ -6,7 +6,6 @@ import { Gateway, GatewayServerOptions } from '../gateway';
 import * as security from '../imports/security.istio.io';
 import { referenceScopeOf } from '../private/host-reference';
 import { invalid } from '../private/invalid';
-import { addSynthValidation } from '../private/synthesis-round';
 import { Protocol } from '../protocol';
 import { StringMatch } from '../string-match';
 import { TlsMode, TlsProtocolVersion } from '../tls';
@@ -14,7 +13,7 @@ import { isDns1123Label, isIpAddress, subnetProblem, wildcardDomainProblem } fro
 import { VirtualService } from '../virtual-service';
 
 /** The defined values of a list. */
-function compact(items: Array<string | undefined>): string[] {
+function definedOnly(items: Array<string | undefined>): string[] {
   return items.filter((i): i is string => i !== undefined);
 }
 
@@ -177,7 +176,7 @@ export class SecureGateway extends Construct {
         },
       });
     }
-    addSynthValidation(this, () => this.secretProblems());
+    this.node.addValidation({ validate: () => this.secretProblems() });
   }
 
   /**
@@ -196,11 +195,11 @@ export class SecureGateway extends Construct {
     checkRouteOptions(this, options, passthrough);
     for (const host of hosts) {
       const vs = this.virtualServiceFor(host);
+      this.checkShadowing(host, options);
       if (passthrough) {
         vs.addTlsRoute({ match: [{ sniHosts: [host], port: 443 }], destinations: [{ destination: options.destination!._destination() }] });
         continue;
       }
-      this.checkShadowing(host, options);
       const matches = routeMatches(options);
       // The target's policy may come from a ResilientRoute defined later: resolve it at synth.
       const policy = () => servicePolicy(this.node.root, options, referenceScopeOf(vs.resource));
@@ -208,7 +207,7 @@ export class SecureGateway extends Construct {
         const p = policy();
         return gatewayHttpRoutes(options, matches, p === 'conflict' ? {} : p);
       });
-      addSynthValidation(this, () => compact([routePolicyProblem(options, policy(), host)]));
+      this.node.addValidation({ validate: () => definedOnly([routePolicyProblem(options, policy(), host)]) });
     }
     return this;
   }

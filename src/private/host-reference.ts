@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
 import { MeshSettings } from '../mesh-settings';
 
 /**
@@ -24,11 +23,6 @@ export interface ReferenceScope {
 /** The reference scope of an object: its namespace and the app's cluster domain. */
 export function referenceScopeOf(resource: ApiObject): ReferenceScope {
   return { namespace: resource.metadata.namespace, clusterDomain: MeshSettings.clusterDomainOf(resource) };
-}
-
-/** The namespace of the object `construct` defines (cdk8s: the chart's namespace unless set). */
-export function namespaceOf(construct: IConstruct): string | undefined {
-  return ApiObject.of(construct).metadata.namespace;
 }
 
 /** Only short names (`reviews`) depend on the namespace they are read in. */

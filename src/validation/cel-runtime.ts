@@ -10,14 +10,19 @@ import { parseDuration } from './duration';
 export class CelError extends Error {}
 
 /** `a.b`: the field, or an error when it is missing. */
+/** Whether `value` is a map (or message) with its own field `field`. */
+function hasKey(value: any, field: string): boolean {
+  return value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, field);
+}
+
 export function sel(value: any, field: string): any {
-  if (value === null || typeof value !== 'object' || !(field in value)) throw new CelError(`no such key: ${field}`);
+  if (!hasKey(value, field)) throw new CelError(`no such key: ${field}`);
   return value[field];
 }
 
 /** `has(a.b)`. */
 export function has(value: any, field: string): boolean {
-  return value !== null && typeof value === 'object' && field in value && value[field] !== undefined;
+  return hasKey(value, field) && value[field] !== undefined;
 }
 
 /** `size(x)` / `x.size()`: characters of a string, items of a list, keys of a map. */
@@ -45,7 +50,7 @@ export function eq(a: any, b: any): boolean {
 /** `x in list` / `key in map`. */
 export function isIn(value: any, container: any): boolean {
   if (Array.isArray(container)) return container.some((c) => eq(c, value));
-  if (container && typeof container === 'object') return typeof value === 'string' && value in container;
+  if (container && typeof container === 'object') return typeof value === 'string' && hasKey(container, value);
   throw new CelError('in over a value that is not a list or a map');
 }
 
@@ -130,11 +135,15 @@ export function str(value: any): string {
   return value;
 }
 
-/** Runs a compiled rule: true when it holds; an evaluation error fails it, as in the API server. */
+/**
+ * Runs a compiled rule: true when it holds; a CEL evaluation error fails it, as in the API
+ * server. Any other exception is a bug of the compiled rule and is not hidden as a refusal.
+ */
 export function holds(rule: (self: any) => any, self: any): boolean {
   try {
     return rule(self) === true;
-  } catch {
-    return false;
+  } catch (e) {
+    if (e instanceof CelError) return false;
+    throw e;
   }
 }

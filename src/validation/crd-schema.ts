@@ -1,6 +1,7 @@
 import { holds } from './cel-runtime';
 import { Findings } from './findings';
 import { CEL_RULES, CRD_SCHEMAS } from './generated/crd-schemas';
+import { textOf } from './shape';
 
 // What the API server checks for a custom resource: the CRD's OpenAPI schema (types, formats,
 // bounds, enums, required fields, oneOf, list uniqueness, unknown fields) and its CEL rules.
@@ -11,17 +12,13 @@ const INT32 = [-(2 ** 31), 2 ** 31 - 1];
 const TYPE_NAMES: Record<string, string> = { integer: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', object: 'an object', array: 'a list' };
 const SCHEMA_FIX = 'the API server refuses it (CRD schema)';
 
-/** Whether the schema for `manifest` is vendored: `apiVersion/kind`. */
-export function hasCrdSchema(manifest: any): boolean {
-  return CRD_SCHEMAS[`${manifest?.apiVersion}/${manifest?.kind}`] !== undefined;
-}
 
 /**
  * The API server's verdict on a custom resource, as findings in the house shape; empty when it
  * would be accepted. Objects of kinds without a vendored schema get no findings.
  */
 export function validateAgainstCrdSchema(manifest: any, findings = new Findings()): Findings {
-  const schema = CRD_SCHEMAS[`${manifest?.apiVersion}/${manifest?.kind}`];
+  const schema = CRD_SCHEMAS[`${textOf(manifest?.apiVersion)}/${textOf(manifest?.kind)}`];
   if (!schema) return findings;
   for (const [key, value] of Object.entries<any>(manifest)) {
     if (key === 'apiVersion' || key === 'kind' || key === 'metadata') continue;
@@ -109,7 +106,8 @@ function listRules(schema: any, value: any[], field: string, f: Findings): void 
       if (identities.indexOf(id) !== i) f.error(`${field}[${i}]`, value[i], `duplicates an earlier item${keys ? ` (same ${keys.join(', ')})` : ''}`, 'remove or merge the duplicate');
     });
   }
-  if (schema.items) value.forEach((item, i) => walk(schema.items, item, `${field}[${i}]`, f));
+  // A list item cannot be absent: undefined in a list is written as null.
+  if (schema.items) value.forEach((item, i) => walk(schema.items, item === undefined ? null : item, `${field}[${i}]`, f));
 }
 
 function objectRules(schema: any, value: any, field: string, f: Findings): void {

@@ -1,4 +1,5 @@
 import { Findings } from './findings';
+import { textOf } from './shape';
 
 // The checks Istio's webhook makes on the metadata of every Istio object before its kind's own
 // rules (pkg/config/validation validateMetadata, Istio 1.30.3).
@@ -11,7 +12,7 @@ const GO_BOOLS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 
 
 /** Whether a manifest is an Istio object (its webhook covers every `*.istio.io` group). */
 export function isIstioObject(manifest: any): boolean {
-  return /^[a-z0-9.-]+\.istio\.io\//.test(String(manifest?.apiVersion ?? ''));
+  return /^[a-z0-9.-]+\.istio\.io\//.test(textOf(manifest?.apiVersion));
 }
 
 /** Istio's metadata rules for an Istio object: the dry-run annotation and internal annotations. */
@@ -26,7 +27,7 @@ export function validateIstioMetadata(manifest: any, findings = new Findings()):
       findings.error(field(DRY_RUN), value, 'is only supported on AuthorizationPolicy', 'remove the annotation');
     } else if (action !== 'ALLOW' && action !== 'DENY') {
       findings.error(field(DRY_RUN), value, `is only supported with action ALLOW or DENY, not ${action}`, 'remove the annotation, or change the action');
-    } else if (!GO_BOOLS.has(String(value))) {
+    } else if (!GO_BOOLS.has(textOf(value))) {
       findings.error(field(DRY_RUN), value, 'must be true or false', "set it to 'true' to try the policy without enforcing it");
     }
   }

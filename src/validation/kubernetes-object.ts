@@ -1,5 +1,6 @@
 import { Findings } from './findings';
 import { isDns1123Label, isPort, labelKeyProblem, labelValueProblem } from './names';
+import { textOf } from './shape';
 
 // The API server's own rules (apimachinery validation) for the parts of objects this library
 // writes: ObjectMeta of every object, and the fields of the core kinds the patterns create.
@@ -17,7 +18,7 @@ const API_SERVER = 'the API server refuses it';
 export function validateKubernetesObject(manifest: any, findings = new Findings()): Findings {
   validateObjectMeta(manifest, findings);
   if (manifest?.apiVersion === 'v1' && manifest.kind === 'Service') validateService(manifest.spec ?? {}, findings);
-  if (WORKLOADS.has(manifest?.kind) && String(manifest.apiVersion).startsWith('apps/')) validateWorkload(manifest.spec ?? {}, findings);
+  if (WORKLOADS.has(manifest?.kind) && textOf(manifest.apiVersion).startsWith('apps/')) validateWorkload(manifest.spec ?? {}, findings);
   return findings;
 }
 
@@ -26,7 +27,8 @@ function validateObjectMeta(manifest: any, f: Findings): void {
   const name = meta.name;
   if ((typeof name !== 'string' || name.length === 0) && !meta.generateName) {
     f.error('metadata.name', name, 'is required', 'give the object a name (metadata.name)');
-  } else if (typeof name === 'string' && LABEL_NAMED.has(manifest.kind) ? !DNS1035_LABEL.test(name) || name.length > 63 : !DNS1123_SUBDOMAIN.test(name) || name.length > 253) {
+  } else if (typeof name === 'string'
+    && (LABEL_NAMED.has(manifest.kind) ? !DNS1035_LABEL.test(name) || name.length > 63 : !DNS1123_SUBDOMAIN.test(name) || name.length > 253)) {
     const rule = LABEL_NAMED.has(manifest.kind)
       ? 'must be a DNS label: at most 63 lower-case letters, digits and "-", starting with a letter and ending with a letter or digit'
       : 'must be a DNS subdomain: at most 253 lower-case letters, digits, "-" and ".", starting and ending with a letter or digit';
@@ -45,14 +47,14 @@ function validateObjectMeta(manifest: any, f: Findings): void {
   for (const [key, value] of Object.entries<any>(meta.annotations ?? {})) {
     const keyProblem = labelKeyProblem(key);
     if (keyProblem) f.error(`metadata.annotations.${key}`, key, keyProblem, `${API_SERVER}; fix the annotation key`);
-    bytes += Buffer.byteLength(key) + Buffer.byteLength(String(value));
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(textOf(value, JSON.stringify(value) ?? ''));
   }
   if (bytes > ANNOTATIONS_MAX_BYTES) f.error('metadata.annotations', `${bytes} bytes`, `must total at most ${ANNOTATIONS_MAX_BYTES} bytes`, `${API_SERVER}; move large data into a ConfigMap`);
 }
 
 /** A lower-case DNS-safe version of a name, for the fix. */
 function suggestName(name: string): string {
-  return String(name).toLowerCase().replace(/[^a-z0-9-.]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').slice(0, 63) || 'my-object';
+  return textOf(name).toLowerCase().replace(/[^a-z0-9-.]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').slice(0, 63) || 'my-object';
 }
 
 function checkIntOrName(f: Findings, field: string, value: any): void {
@@ -62,6 +64,10 @@ function checkIntOrName(f: Findings, field: string, value: any): void {
 }
 
 function validateService(spec: any, f: Findings): void {
+  if (spec.ports !== undefined && !Array.isArray(spec.ports)) {
+    f.error('spec.ports', spec.ports, 'must be a list', `${API_SERVER}; list the ports`);
+    return;
+  }
   const ports: any[] = spec.ports ?? [];
   ports.forEach((p, i) => {
     if (!isPort(p?.port)) f.error(`spec.ports[${i}].port`, p?.port, 'must be a port number from 1 to 65535', `${API_SERVER}; give the Service port`);
@@ -75,15 +81,17 @@ function validateWorkload(spec: any, f: Findings): void {
     f.error('spec.replicas', spec.replicas, 'must be a whole number of at least 0', `${API_SERVER}; give the number of pods`);
   }
   const podLabels = spec.template?.metadata?.labels ?? {};
-  for (const [key, value] of Object.entries<any>(spec.selector?.matchLabels ?? {})) {
+  const matchLabels = spec.selector?.matchLabels;
+  for (const [key, value] of Object.entries<any>(matchLabels && typeof matchLabels === 'object' ? matchLabels : {})) {
     if (podLabels[key] !== value) {
       f.error(`spec.selector.matchLabels.${key}`, value, `does not match the pod template's labels (${key}=${podLabels[key] ?? 'unset'})`,
         `${API_SERVER} ("selector does not match template labels"); label the pods with what the selector selects`);
     }
   }
   for (const list of ['containers', 'initContainers']) {
-    (spec.template?.spec?.[list] ?? []).forEach((c: any, i: number) => {
-      (c?.ports ?? []).forEach((p: any, j: number) => {
+    const containers = spec.template?.spec?.[list];
+    (Array.isArray(containers) ? containers : []).forEach((c: any, i: number) => {
+      (Array.isArray(c?.ports) ? c.ports : []).forEach((p: any, j: number) => {
         if (!isPort(p?.containerPort)) {
           f.error(`spec.template.spec.${list}[${i}].ports[${j}].containerPort`, p?.containerPort, 'must be a port number from 1 to 65535',
             `${API_SERVER}; give the port the container listens on`);

@@ -8,12 +8,12 @@ const LABEL_VALUE = /^((?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** A DNS-1123 label: at most 63 letters, digits and '-', starting and ending alphanumeric. */
 export function isDns1123Label(value: string): boolean {
-  return value.length <= 63 && DNS1123_LABEL.test(value);
+  return typeof value === 'string' && value.length <= 63 && DNS1123_LABEL.test(value);
 }
 
 /** An IPv4 or IPv6 address. */
 export function isIpAddress(value: string): boolean {
-  return isIP(value) !== 0;
+  return typeof value === 'string' && isIP(value) !== 0;
 }
 
 function labelsProblem(domain: string, rest: string): string | undefined {
@@ -31,6 +31,8 @@ function labelsProblem(domain: string, rest: string): string | undefined {
 }
 
 function lengthProblem(domain: string): string | undefined {
+  // YAML written by hand may hold anything here; the rules report it instead of throwing.
+  if (typeof domain !== 'string') return 'must be a string';
   if (domain.length === 0) return 'must not be empty';
   if (domain.length > 255) return 'must be at most 255 characters long';
   return undefined;
@@ -55,6 +57,7 @@ export function wildcardDomainProblem(domain: string): string | undefined {
 
 /** Why `value` is not an IP address or CIDR block, or undefined. */
 export function subnetProblem(value: string): string | undefined {
+  if (typeof value !== 'string') return 'must be a string: an IP address or a CIDR block';
   const slashes = value.split('/').length - 1;
   if (slashes === 0) return isIpAddress(value) ? undefined : 'must be an IP address or a CIDR block';
   const [address, bits] = value.split('/');
@@ -73,6 +76,7 @@ export function isPort(port: unknown): boolean {
 
 /** Why a Kubernetes label key is invalid, or undefined. */
 export function labelKeyProblem(key: string): string | undefined {
+  if (typeof key !== 'string') return 'must be a string';
   const slash = key.lastIndexOf('/');
   const prefix = slash < 0 ? undefined : key.slice(0, slash);
   const name = slash < 0 ? key : key.slice(slash + 1);
@@ -87,6 +91,7 @@ export function labelKeyProblem(key: string): string | undefined {
 
 /** Why a Kubernetes label value is invalid, or undefined. */
 export function labelValueProblem(value: string): string | undefined {
+  if (typeof value !== 'string') return 'must be a string';
   return value.length <= 63 && LABEL_VALUE.test(value)
     ? undefined
     : 'must be empty or at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit';
@@ -94,6 +99,7 @@ export function labelValueProblem(value: string): string | undefined {
 
 /** Whether two hosts overlap, treating a leading `*` as a wildcard (Istio's host.Name.Matches). */
 export function hostsOverlap(a: string, b: string): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return false;
   const aWild = a.startsWith('*');
   const bWild = b.startsWith('*');
   if (aWild && bWild) {
@@ -106,6 +112,7 @@ export function hostsOverlap(a: string, b: string): boolean {
 
 /** Whether host `a` is covered by host `b` (Istio's host.Name.SubsetOf). */
 export function hostCoveredBy(a: string, b: string): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return false;
   const aWild = a.startsWith('*');
   const bWild = b.startsWith('*');
   if (aWild) return bWild && a.length >= b.length && a.slice(1).endsWith(b.slice(1));

@@ -23,9 +23,10 @@ export function asRecord(f: Findings, field: string, value: unknown): value is R
   return false;
 }
 
-/** Whether `value` is a non-empty string. */
-export function isText(value: unknown): value is string {
-  return typeof value === 'string' && value !== '';
+/** A scalar as text, or `fallback` for anything else (String() throws on some YAML mappings). */
+export function textOf(value: unknown, fallback = ''): string {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : fallback;
 }
 
 /** Whether an object has at least one field with a value (null and undefined count as unset). */

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { FUZZ_CASES } from './arbitraries';
 import { runCase } from './differential';
-import { Protocol, ServiceEntry, ServiceEntryResolution } from '../../src';
+import { IstioAnalyzer, Protocol, ServiceEntry, ServiceEntryResolution } from '../../src';
 
 // A fixed seed in CI, so a failure reproduces; `npx projen fuzz` runs more cases with new seeds.
 const SEED = 20261127;
@@ -29,5 +29,67 @@ describe('regressions', () => {
   test('a STATIC ServiceEntry with a unix-socket endpoint (the CRD rule uses substring(), from Kubernetes\' string library)', () => {
     const props = { hosts: ['a'], ports: [{ number: 1, protocol: Protocol.HTTP }], resolution: ServiceEntryResolution.STATIC, endpoints: [{ address: 'unix:///var/run/a.sock' }] };
     expect(runCase({ kind: 'ServiceEntry', props, build: (chart) => new ServiceEntry(chart, 'se', props) }).kind).toBe('accepted');
+  });
+});
+
+// Hand-written YAML can hold anything: the analyzer (and the CLI) must report, never throw.
+describe('the analyzer on manifests of any shape', () => {
+  const templates: any[] = [
+    {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'vs', namespace: 'a' },
+      spec: { hosts: ['r'], gateways: ['mesh'], exportTo: ['*'], http: [{ match: [{ uri: { prefix: '/' } }], route: [{ destination: { host: 'r', subset: 'v1' }, weight: 100 }] }] },
+    },
+    {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'dr', namespace: 'a' },
+      spec: { host: 'r', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } }, subsets: [{ name: 'v1', labels: { version: 'v1' } }] },
+    },
+    {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw', namespace: 'a' },
+      spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] },
+    },
+    {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'ServiceEntry',
+      metadata: { name: 'se', namespace: 'a' },
+      spec: { hosts: ['x.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' },
+    },
+    { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'sc', namespace: 'a' }, spec: { egress: [{ hosts: ['./*'] }] } },
+    { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'pa', namespace: 'a' }, spec: { mtls: { mode: 'STRICT' } } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'r', namespace: 'a' }, spec: { selector: { app: 'r' }, ports: [{ name: 'http', port: 80 }] } },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'r', namespace: 'a' },
+      spec: { selector: { matchLabels: { app: 'r' } }, template: { metadata: { labels: { app: 'r', version: 'v1' } }, spec: { containers: [{ name: 'r', image: 'r' }] } } },
+    },
+  ];
+
+  /** Replaces the value at a path (chosen by index among the template's paths) with `value`. */
+  function mutate(manifest: any, pick: number, value: unknown): any {
+    const copy = JSON.parse(JSON.stringify(manifest));
+    const paths: Array<Array<string | number>> = [];
+    const walk = (node: any, path: Array<string | number>) => {
+      if (path.length > 0) paths.push(path);
+      if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, [...path, Array.isArray(node) ? Number(k) : k]);
+    };
+    walk(copy, []);
+    const path = paths[pick % paths.length];
+    let parent = copy;
+    for (const key of path.slice(0, -1)) parent = parent[key];
+    parent[path[path.length - 1]] = value;
+    return copy;
+  }
+
+  test('property', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(templates.length - 1), fc.nat(), fc.anything()), { minLength: 1, maxLength: 4 }), (mutations) => {
+      const manifests = [...templates, ...mutations.map(([t, pick, value]) => mutate(templates[t], pick, value))];
+      IstioAnalyzer.analyzeManifests(manifests);
+    }), { seed: Number(process.env.FUZZ_SEED ?? SEED), numRuns: Number(process.env.FUZZ_RUNS ?? 300) });
   });
 });

@@ -1,3 +1,4 @@
+import { textOf } from '../../validation/shape';
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
 import { addTo, Entry } from '../model';
@@ -7,7 +8,7 @@ const DUPLICATE_OBJECT = 'CKI0002';
 
 /** `apps/v1` → `apps`; `v1` → `` (the core group). Versions of one group are one object. */
 function group(apiVersion: unknown): string {
-  const text = String(apiVersion ?? '');
+  const text = textOf(apiVersion);
   return text.includes('/') ? text.slice(0, text.indexOf('/')) : '';
 }
 

@@ -1,4 +1,5 @@
 import { hostsOverlap } from '../../validation/names';
+import { textOf } from '../../validation/shape';
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
 import { Entry, suffixWildcards } from '../model';
@@ -7,6 +8,7 @@ const MESH = 'mesh';
 
 /** `name` or `namespace/name` → `namespace/name`, relative to the VirtualService's namespace. */
 function gatewayKey(reference: string, namespace: string): string {
+  if (typeof reference !== 'string') return textOf(reference);
   return reference.includes('/') ? reference : `${namespace}/${reference}`;
 }
 

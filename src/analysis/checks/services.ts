@@ -1,3 +1,4 @@
+import { textOf } from '../../validation/shape';
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
 
@@ -6,7 +7,7 @@ const PROTOCOLS = ['http', 'http2', 'https', 'http_proxy', 'grpc', 'grpc-web', '
 
 function protocolOf(port: any): string | undefined {
   if (port?.appProtocol) return port.appProtocol;
-  const name = String(port?.name ?? '').toLowerCase();
+  const name = textOf(port?.name).toLowerCase();
   return PROTOCOLS.find((p) => name === p || name.startsWith(`${p}-`));
 }
 
