@@ -473,7 +473,7 @@ export class CanaryService extends Construct {
         invalid(this, `versions[${i}]`, v.name, 'must set exactly one of image and deployment', 'give an image to create a Deployment, or pass an existing one');
       }
       if (v.replicas !== undefined && (!Number.isInteger(v.replicas) || v.replicas < 0 || v.replicas > 2 ** 31 - 1)) {
-        invalid(this, `versions[${i}].replicas`, v.replicas, 'must be a whole number of at least 0', 'give the number of pods, e.g. 2');
+        invalid(this, `versions[${i}].replicas`, v.replicas, 'must be a whole number from 0 to 2147483647', 'give the number of pods, e.g. 2');
       }
       const weight = v.weight ?? 0;
       if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
@@ -578,8 +578,8 @@ function declaredContainerPort(versions: CanaryVersion[]): number | undefined {
 
 /**
  * What an existing workload must satisfy once the app is complete (after escape-hatch
- * patches): pods that carry the version's labels, a selector those pods satisfy, no container
- * running as Istio's UID, and a container that listens on the Service's target port.
+ * patches): pods that carry the version's labels, no container running as Istio's UID, and a
+ * container that listens on the Service's target port.
  */
 function existingWorkloadProblems(object: ApiObject, field: string, labels: { [key: string]: string }, containerPort: number): string[] {
   const manifest = object.toJson();
@@ -593,12 +593,7 @@ function existingWorkloadProblems(object: ApiObject, field: string, labels: { [k
         + 'remove the patch or label that overrides it');
     }
   }
-  for (const [key, value] of Object.entries<string>(manifest?.spec?.selector?.matchLabels ?? {})) {
-    if (podLabels[key] !== value) {
-      problems.push(`'${field}.spec.selector.matchLabels' (${key}=${value}) does not match the pod labels (${key}=${podLabels[key] ?? '(none)'}); `
-        + `the API server refuses a ${manifest.kind} whose selector does not select its own pods: select on labels the pods keep`);
-    }
-  }
+  // A selector that no longer selects the pods is reported by the analyzer's object rules (CKI0003).
   const pod = template.spec ?? {};
   const containers: any[] = [...(pod.containers ?? []), ...(pod.initContainers ?? [])];
   const uids = [pod.securityContext?.runAsUser, ...containers.map((c) => c?.securityContext?.runAsUser)];

@@ -8,7 +8,7 @@ import { ReferenceScope, resolvedHost } from '../private/host-reference';
 import { checkPort, invalid } from '../private/invalid';
 import { registered } from '../private/registry';
 import { renderDuration } from '../private/render';
-import { durationPropProblem, retryBudgetProblem } from '../private/resilience-check';
+import { checkTimeoutAndRetries, retryBudgetProblem } from '../private/resilience-check';
 import { RetryPolicy } from '../retry';
 import { StringMatch } from '../string-match';
 
@@ -58,14 +58,7 @@ export function checkRouteOptions(scope: IConstruct, options: SecureGatewayRoute
     invalid(scope, 'addRoute()', options.redirect ? 'redirect' : 'directResponse', 'answers at the gateway, so rewrites, timeouts and retries do not apply',
       'remove rewriteUri, stripPathPrefix, timeout and retries from this route');
   }
-  for (const [prop, duration, field] of [
-    ['timeout', options.timeout, 'the route\'s timeout'], ['retries.perTryTimeout', options.retries?.perTryTimeout, 'the route\'s retries.perTryTimeout'],
-  ] as Array<[string, Duration | undefined, string]>) {
-    const problem = durationPropProblem(prop, duration, field);
-    if (problem) throw new Error(`[${scope.node.path}] ${problem}`);
-  }
-  const budget = retryBudgetProblem(options.timeout, options.retries);
-  if (budget) invalid(scope, 'timeout', renderDuration(options.timeout), budget, "raise 'timeout', or lower 'retries.attempts' or 'retries.perTryTimeout'");
+  checkTimeoutAndRetries(scope, '', options.timeout, options.retries, "the route's");
 }
 
 function checkSplit(scope: IConstruct, options: SecureGatewayRouteOptions): void {

@@ -34,22 +34,27 @@ export function durationPropProblem(prop: string, duration: Duration | undefined
 }
 
 /**
- * Checks Istio itself lacks: durations Istio can take, the retry budget fits in the timeout,
- * and outlier detection comes with a connection pool.
+ * Throws unless the timeout and the retries' per-try timeout are durations Istio takes and the
+ * retry budget fits in the timeout. `prefix` is the props path (`resilience.`), `written` says
+ * where the values go in the YAML, for messages.
  */
-export function checkResilience(scope: IConstruct, prefix: string, options: ResilienceOptions): void {
-  const { timeout, retries } = options;
-  for (const [prop, duration, field] of [
-    [`${prefix}timeout`, timeout, 'the VirtualService rules\' timeout'],
-    [`${prefix}retries.perTryTimeout`, retries?.perTryTimeout, 'the VirtualService rules\' retries.perTryTimeout'],
-  ] as Array<[string, Duration | undefined, string]>) {
-    const problem = durationPropProblem(prop, duration, field);
+export function checkTimeoutAndRetries(scope: IConstruct, prefix: string, timeout: Duration | undefined, retries: RetryPolicy | undefined, written: string): void {
+  for (const [prop, duration] of [[`${prefix}timeout`, timeout], [`${prefix}retries.perTryTimeout`, retries?.perTryTimeout]] as Array<[string, Duration | undefined]>) {
+    const problem = durationPropProblem(prop, duration, `${written} ${prop.slice(prefix.length)}`);
     if (problem) throw new Error(`[${scope.node.path}] ${problem}`);
   }
   const budget = retryBudgetProblem(timeout, retries);
   if (budget) {
     invalid(scope, `${prefix}timeout`, renderDuration(timeout), budget, `raise '${prefix}timeout', or lower 'retries.attempts' or 'retries.perTryTimeout'`);
   }
+}
+
+/**
+ * Checks Istio itself lacks: durations Istio can take, the retry budget fits in the timeout,
+ * and outlier detection comes with a connection pool.
+ */
+export function checkResilience(scope: IConstruct, prefix: string, options: ResilienceOptions): void {
+  checkTimeoutAndRetries(scope, prefix, options.timeout, options.retries, "the VirtualService rules'");
   if (options.outlierDetection && !options.connectionPool) {
     warn(scope, `'${prefix}outlierDetection' is set without '${prefix}connectionPool': overload will not trip the circuit breaker, only errors eject endpoints; add connection pool limits`);
   }

@@ -74,8 +74,8 @@ export class Findings {
   }
 
   /**
-   * Adds the findings of `other` whose field has no finding here yet: when the API server and
-   * Istio's webhook both refuse one field, the first (the API server's) is reported.
+   * Adds the findings of `other` whose field has no finding here yet: when several admission
+   * stages refuse one field, the one merged first is reported (see `admissionFindings`).
    */
   public merge(other: Findings): Findings {
     const fields = new Set(this.items.map((f) => f.field));

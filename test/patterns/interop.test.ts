@@ -98,7 +98,7 @@ describe('existing objects that cannot work', () => {
       metadata: { name: 'reviews-legacy' },
       spec: { selector: { matchLabels: { app: 'legacy' } }, template: { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'a', image: 'a:1' }] } } },
     }));
-    expect(synthError(chart)).toContain("'versions[0].deployment.spec.selector.matchLabels' (app=legacy) does not match the pod labels (app=reviews)");
+    expect(synthError(chart)).toContain("[shop/legacy] CKI0003: 'spec.selector.matchLabels.app' (legacy) does not match the pod template's labels (app=reviews)");
   });
 
   test('an escape-hatch patch that removes a version label is caught', () => {
@@ -173,7 +173,7 @@ describe('ports and counts are checked where they are given', () => {
     [{ port: 80.5 }, "'port' (80.5) must be a port number from 1 to 65535"],
     [{ port: 0 }, "'port' (0) must be a port number from 1 to 65535"],
     [{ containerPort: 70000 }, "'containerPort' (70000) must be a port number from 1 to 65535"],
-    [{ versions: [{ name: 'v1', image: 'o:1', replicas: 1.5 }, { name: 'v2', image: 'o:2' }] }, "'versions[0].replicas' (1.5) must be a whole number of at least 0"],
+    [{ versions: [{ name: 'v1', image: 'o:1', replicas: 1.5 }, { name: 'v2', image: 'o:2' }] }, "'versions[0].replicas' (1.5) must be a whole number from 0 to 2147483647"],
   ])('CanaryService %j', (props, message) => {
     expect(() => new CanaryService(Testing.chart(), 'orders', { versions, ...props })).toThrow(message);
   });
