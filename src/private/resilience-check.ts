@@ -38,7 +38,9 @@ export function durationPropProblem(prop: string, duration: Duration | undefined
  * retry budget fits in the timeout. `prefix` is the props path (`resilience.`), `written` says
  * where the values go in the YAML, for messages.
  */
-export function checkTimeoutAndRetries(scope: IConstruct, prefix: string, timeout: Duration | undefined, retries: RetryPolicy | undefined, written: string): void {
+export function checkTimeoutAndRetries(
+  scope: IConstruct, prefix: string, timeout: Duration | undefined, retries: RetryPolicy | undefined, written: string,
+): void {
   for (const [prop, duration] of [[`${prefix}timeout`, timeout], [`${prefix}retries.perTryTimeout`, retries?.perTryTimeout]] as Array<[string, Duration | undefined]>) {
     const problem = durationPropProblem(prop, duration, `${written} ${prop.slice(prefix.length)}`);
     if (problem) throw new Error(`[${scope.node.path}] ${problem}`);
