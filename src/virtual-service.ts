@@ -198,12 +198,18 @@ export class VirtualService extends Construct {
         }
       });
     }
-    this.gateways.forEach((g, i) => {
+    const gatewayProblem = (field: string, g: IGateway) => {
       if (g instanceof Gateway && g.resource.metadata.namespace === undefined && from.namespace !== undefined) {
-        problems.push(`'spec.gateways[${i}]' (${g.gatewayName}) names Gateway ${g.node.path}, which has no namespace (it lands in whatever namespace it is applied to), `
+        problems.push(`'${field}' (${g.gatewayName}) names Gateway ${g.node.path}, which has no namespace (it lands in whatever namespace it is applied to), `
           + `from namespace ${from.namespace}; give the Gateway's chart a namespace, or leave both without one`);
       }
-    });
+    };
+    this.gateways.forEach((g, i) => gatewayProblem(`spec.gateways[${i}]`, g));
+    for (const [kind, routes] of rules) {
+      routes.forEach((route, i) => (route.match ?? []).forEach((m: { gateways?: IGateway[] }, j: number) => {
+        (m.gateways ?? []).forEach((g, k) => gatewayProblem(`spec.${kind}[${i}].match[${j}].gateways[${k}]`, g));
+      }));
+    }
     return problems;
   }
 }

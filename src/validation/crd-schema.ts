@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import { holds } from './cel-runtime';
 import { Findings } from './findings';
 import { CEL_RULES, CRD_SCHEMAS } from './generated/crd-schemas';
@@ -89,7 +90,8 @@ function scalarRules(schema: any, value: any, field: string, f: Findings): void 
     const length = [...value].length;
     if (schema.maxLength !== undefined && length > schema.maxLength) f.error(field, value, `must be at most ${schema.maxLength} characters long`, SCHEMA_FIX);
     if (schema.minLength !== undefined && length < schema.minLength) f.error(field, value, `must be at least ${schema.minLength} characters long`, SCHEMA_FIX);
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) f.error(field, value, `must match ${schema.pattern}`, SCHEMA_FIX);
+    // The API server matches `pattern` with Go's RE2.
+    if (schema.pattern !== undefined && !RE2JS.compile(schema.pattern).matcher(value).find()) f.error(field, value, `must match ${schema.pattern}`, SCHEMA_FIX);
     if (schema.format === 'date-time' && Number.isNaN(Date.parse(value))) f.error(field, value, 'must be an RFC 3339 date-time', SCHEMA_FIX);
     if (schema.format === 'byte' && !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) f.error(field, value, 'must be base64', SCHEMA_FIX);
   }

@@ -170,3 +170,12 @@ describe('host names across namespaces', () => {
     expect(synthAppError(app)).toContain("'host' (ratings.shop.svc.cluster.local) is also the host of CanaryService shop/ratings");
   });
 });
+
+test('a match-level gateway without a namespace is refused too', () => {
+  const app = Testing.app();
+  const gw = new Gateway(new Chart(app, 'gw'), 'gw', { metadata: { name: 'public' }, servers: [{ port: 80, protocol: Protocol.HTTP, hosts: [HOST] }] });
+  new VirtualService(new Chart(app, 'shop', { namespace: 'shop' }), 'vs', { hosts: [HOST], gateways: [Gateway.fromGatewayName('shop/other')] })
+    .addHttpRoute({ match: [{ gateways: [gw] }], destinations: [{ destination: Destination.toHost('x') }] })
+    .addHttpRoute({ destinations: [{ destination: Destination.toHost('x') }] });
+  expect(synthAppError(app)).toContain("[shop/vs] 'spec.http[0].match[0].gateways[0]' (public) names Gateway gw/gw, which has no namespace");
+});
