@@ -18,6 +18,7 @@ export * from './service-entry';
 export * from './sidecar';
 export * from './analysis/finding';
 export * from './istio-analyzer';
+export * from './security/peer-authentication';
 export * from './patterns/resilience';
 export * from './patterns/canary-service';
 export * from './patterns/resilient-route';

@@ -6,6 +6,7 @@ import { validateDestinationRuleSpec } from '../validation/destination-rule';
 import { Findings } from '../validation/findings';
 import { validateGatewaySpec } from '../validation/gateway';
 import { isIstioObject } from '../validation/istio-metadata';
+import { validatePeerAuthenticationSpec } from '../validation/peer-authentication';
 import { validateServiceEntrySpec } from '../validation/service-entry';
 import { validateSidecarSpec } from '../validation/sidecar';
 import { validateVirtualServiceSpec } from '../validation/virtual-service';
@@ -15,7 +16,6 @@ import { checkDuplicateObjects } from './checks/duplicates';
 import { checkConflictingGateways, checkGatewaySelectors, checkVirtualServiceGateways } from './checks/gateways';
 import { checkMeshHostConflicts } from './checks/mesh-hosts';
 import { checkServicePorts } from './checks/services';
-import { textOf } from '../validation/shape';
 
 /** Options of an analysis run. */
 export interface AnalyzeSettings {
@@ -40,6 +40,7 @@ const SINGLE_OBJECT_RULES: Record<string, (e: Entry) => Findings> = {
   Gateway: (e) => validateGatewaySpec(e.spec, e.name),
   ServiceEntry: (e) => validateServiceEntrySpec(e.spec, e.namespace, e.manifest.metadata?.labels),
   Sidecar: (e) => validateSidecarSpec(e.spec, e.namespace),
+  PeerAuthentication: (e) => validatePeerAuthenticationSpec(e.spec),
 };
 
 /**
@@ -55,7 +56,7 @@ function checkSingleObjects(ctx: AnalysisContext): Set<unknown> {
     // Only objects shaped like Kubernetes objects; L2 constructs checked theirs already.
     if (entry.validated || !manifest.apiVersion || !manifest.kind || !manifest.metadata) continue;
     const istio = isIstioObject(manifest);
-    const rules = textOf(manifest.apiVersion).startsWith('networking.istio.io/') ? SINGLE_OBJECT_RULES[entry.kind] : undefined;
+    const rules = istio ? SINGLE_OBJECT_RULES[entry.kind] : undefined;
     for (const finding of admissionFindings(manifest, rules && (() => rules(entry))).all) {
       ctx.report(entry, istio ? 'IST0106' : KUBERNETES_OBJECT_REFUSED, finding.severity, finding.message);
       if (finding.severity === AnalysisLevel.ERROR) refused.add(manifest);

@@ -7,7 +7,7 @@ import { Chart, Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   CanaryService, ClientTlsMode, Destination, DestinationRule, Gateway, GatewayRouteTarget, H2UpgradePolicy, LoadBalancerAlgorithm, Protocol,
-  ResilientRoute, RetryOn, SecureGateway, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, Sidecar, StringMatch, TlsMode, VirtualService,
+  PeerAuthentication, PeerAuthenticationMode, ResilientRoute, RetryOn, SecureGateway, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, Sidecar, StringMatch, TlsMode, VirtualService,
 } from '../../src';
 
 /** A construct to build in `chart`, with a description for counterexamples. */
@@ -178,6 +178,16 @@ const resilientRoute = fc.record({ host, timeout: opt(duration), retries: opt(re
     }),
   }));
 
+const peerAuthentication = fc.record({
+  selector: opt(fc.dictionary(fc.constantFrom('app', 'version', '', 'a*'), fc.constantFrom('reviews', 'v1', '', '*'), { maxKeys: 2 })),
+  mode: opt(fc.constantFrom(...Object.values(PeerAuthenticationMode))),
+  ports: opt(fc.array(fc.record({ port, mode: fc.constantFrom(...Object.values(PeerAuthenticationMode)) }), { maxLength: 2 })),
+}).map((p): FuzzCase => ({
+  kind: 'PeerAuthentication',
+  props: p,
+  build: (chart) => new PeerAuthentication(chart, 'pa', { selector: p.selector, mode: p.mode, portLevelMtls: p.ports }),
+}));
+
 /** Every construct's generator, by kind. */
 export const FUZZ_CASES: Record<string, fc.Arbitrary<FuzzCase>> = {
   DestinationRule: destinationRule,
@@ -188,4 +198,5 @@ export const FUZZ_CASES: Record<string, fc.Arbitrary<FuzzCase>> = {
   CanaryService: canaryService,
   SecureGateway: secureGateway,
   ResilientRoute: resilientRoute,
+  PeerAuthentication: peerAuthentication,
 };
