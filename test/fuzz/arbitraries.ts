@@ -7,7 +7,8 @@ import { Chart, Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   CanaryService, ClientTlsMode, Destination, DestinationRule, Gateway, GatewayRouteTarget, H2UpgradePolicy, LoadBalancerAlgorithm, Protocol,
-  PeerAuthentication, PeerAuthenticationMode, ResilientRoute, RetryOn, SecureGateway, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, Sidecar, StringMatch, TlsMode, VirtualService,
+  PeerAuthentication, PeerAuthenticationMode, ResilientRoute, RetryOn, SecureGateway, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution,
+  Sidecar, StringMatch, TlsMode, VirtualService,
 } from '../../src';
 
 /** A construct to build in `chart`, with a description for counterexamples. */
