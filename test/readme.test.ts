@@ -4,6 +4,7 @@ import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { expectValidManifests } from './support/schema';
 import { canaryExample } from '../examples/patterns/canary';
 import { existingWorkloadExample } from '../examples/patterns/existing-workload';
+import { peerAuthenticationExample } from '../examples/patterns/peer-authentication';
 import { resilientRouteExample } from '../examples/patterns/resilient-route';
 import { secureGatewayExample } from '../examples/patterns/secure-gateway';
 import { quickstart } from '../examples/quickstart/app';
@@ -23,6 +24,7 @@ const examples: Array<[string, (app: App) => Chart, string[]]> = [
   ['examples/patterns/canary.ts', canaryExample, ['DestinationRule', 'VirtualService']],
   ['examples/patterns/secure-gateway.ts', secureGatewayExample, ['Gateway', 'AuthorizationPolicy', 'VirtualService']],
   ['examples/patterns/resilient-route.ts', resilientRouteExample, ['VirtualService', 'DestinationRule']],
+  ['examples/patterns/peer-authentication.ts', peerAuthenticationExample, ['PeerAuthentication']],
 ];
 
 describe.each(examples)('README example %s', (file, build, kinds) => {
