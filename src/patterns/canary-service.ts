@@ -1,22 +1,22 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { Destination } from '../destination';
-import { DestinationRule, DestinationRuleSubset } from '../destination-rule';
-import { Gateway } from '../gateway';
-import { IGateway } from '../gateway-ref';
-import { HttpMatch, HttpRouteOptions } from '../http-route';
 import { ResilienceOptions } from './resilience';
 import * as security from '../imports/security.istio.io';
+import { Destination } from '../networking/destination';
+import { DestinationRule, DestinationRuleSubset } from '../networking/destination-rule';
+import { Gateway } from '../networking/gateway';
+import { IGateway } from '../networking/gateway-ref';
+import { HttpMatch, HttpRouteOptions } from '../networking/http-route';
+import { StringMatch } from '../networking/string-match';
+import { ClientTlsMode } from '../networking/tls';
+import { TrafficPolicy } from '../networking/traffic-policy';
+import { VirtualService } from '../networking/virtual-service';
 import { checkPort, invalid } from '../private/invalid';
 import { addPodLabels, apiObjectOfKind, containerPorts, WORKLOAD_KINDS } from '../private/object-reference';
 import { register } from '../private/registry';
 import { checkResilience } from '../private/resilience-check';
-import { StringMatch } from '../string-match';
-import { ClientTlsMode } from '../tls';
-import { TrafficPolicy } from '../traffic-policy';
 import { isDns1123Label } from '../validation/names';
-import { VirtualService } from '../virtual-service';
 
 /** Istio's sidecar runs as this UID; application containers must not. */
 const ISTIO_PROXY_UID = 1337;

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { CanaryService } from './canary-service';
-import { Destination } from '../destination';
+import { Destination } from '../networking/destination';
 import { ObjectHost, ReferenceScope, resolvedHost } from '../private/host-reference';
 import { checkPort, invalid } from '../private/invalid';
 import { apiObjectOfKind, servicePorts } from '../private/object-reference';

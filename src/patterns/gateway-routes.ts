@@ -3,14 +3,14 @@ import { IConstruct } from 'constructs';
 import { GatewayRouteTarget } from './gateway-route-target';
 import { ResilientRoute } from './resilient-route';
 import { SecureGatewayRouteOptions } from './secure-gateway-route';
-import { HttpMatch, HttpRouteOptions } from '../http-route';
+import { HttpMatch, HttpRouteOptions } from '../networking/http-route';
+import { RetryPolicy } from '../networking/retry';
+import { StringMatch } from '../networking/string-match';
 import { ReferenceScope, resolvedHost } from '../private/host-reference';
 import { checkPort, invalid } from '../private/invalid';
 import { registered } from '../private/registry';
 import { renderDuration } from '../private/render';
 import { checkTimeoutAndRetries, retryBudgetProblem } from '../private/resilience-check';
-import { RetryPolicy } from '../retry';
-import { StringMatch } from '../string-match';
 
 // How a SecureGateway turns its route options into VirtualService rules, and the checks on them.
 

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
-import { RetryPolicy } from '../retry';
-import { ConnectionPoolOptions, LoadBalancerOptions, OutlierDetectionOptions } from '../traffic-policy';
+import { RetryPolicy } from '../networking/retry';
+import { ConnectionPoolOptions, LoadBalancerOptions, OutlierDetectionOptions } from '../networking/traffic-policy';
 
 /**
  * Timeouts, retries and circuit breaking for calls to a service. Used by `ResilientRoute` and by

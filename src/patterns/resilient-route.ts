@@ -1,19 +1,19 @@
 import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { Destination } from '../destination';
-import { DestinationRule } from '../destination-rule';
-import { FaultInjection } from '../fault';
-import { HttpMatch, HttpRouteOptions } from '../http-route';
 import { MeshSettings } from '../mesh-settings';
+import { CanaryService } from './canary-service';
+import { ResilienceOptions } from './resilience';
+import { Destination } from '../networking/destination';
+import { DestinationRule } from '../networking/destination-rule';
+import { FaultInjection } from '../networking/fault';
+import { HttpMatch, HttpRouteOptions } from '../networking/http-route';
+import { RetryOn, RetryPolicy } from '../networking/retry';
+import { ClientTlsMode, ClientTlsOptions } from '../networking/tls';
+import { VirtualService } from '../networking/virtual-service';
 import { resolvedHost } from '../private/host-reference';
 import { invalid } from '../private/invalid';
 import { register, registered } from '../private/registry';
 import { checkResilience } from '../private/resilience-check';
-import { RetryOn, RetryPolicy } from '../retry';
-import { ClientTlsMode, ClientTlsOptions } from '../tls';
-import { VirtualService } from '../virtual-service';
-import { CanaryService } from './canary-service';
-import { ResilienceOptions } from './resilience';
 
 /** Properties of a ResilientRoute. */
 export interface ResilientRouteProps extends ResilienceOptions {

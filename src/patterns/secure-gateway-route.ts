@@ -1,10 +1,10 @@
 import { Duration } from 'cdk8s';
 import { GatewayRouteTarget, WeightedRouteTarget } from './gateway-route-target';
-import { CorsPolicy } from '../cors';
-import { Headers } from '../headers';
-import { DirectResponse, HttpRedirect } from '../http-route';
-import { RetryPolicy } from '../retry';
-import { StringMatch } from '../string-match';
+import { CorsPolicy } from '../networking/cors';
+import { Headers } from '../networking/headers';
+import { DirectResponse, HttpRedirect } from '../networking/http-route';
+import { RetryPolicy } from '../networking/retry';
+import { StringMatch } from '../networking/string-match';
 
 /**
  * A route from the gateway: which requests (host, path, headers, method, query), and what to do

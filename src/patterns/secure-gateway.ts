@@ -2,15 +2,15 @@ import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkRouteOptions, gatewayHttpRoutes, hasConditions, routeMatches, routePolicyProblem, servicePolicy } from './gateway-routes';
 import { SecureGatewayRouteOptions } from './secure-gateway-route';
-import { Gateway, GatewayServerOptions } from '../gateway';
 import * as security from '../imports/security.istio.io';
+import { Gateway, GatewayServerOptions } from '../networking/gateway';
+import { Protocol } from '../networking/protocol';
+import { StringMatch } from '../networking/string-match';
+import { TlsMode, TlsProtocolVersion } from '../networking/tls';
+import { VirtualService } from '../networking/virtual-service';
 import { referenceScopeOf } from '../private/host-reference';
 import { invalid } from '../private/invalid';
-import { Protocol } from '../protocol';
-import { StringMatch } from '../string-match';
-import { TlsMode, TlsProtocolVersion } from '../tls';
 import { isDns1123Label, isIpAddress, subnetProblem, wildcardDomainProblem } from '../validation/names';
-import { VirtualService } from '../virtual-service';
 
 /** The defined values of a list. */
 function definedOnly(items: Array<string | undefined>): string[] {

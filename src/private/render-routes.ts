@@ -1,12 +1,12 @@
-import { CorsPolicy } from '../cors';
-import { FaultInjection } from '../fault';
-import { Headers, HeaderOperations } from '../headers';
-import { HttpMatch, HttpRouteDestination, HttpRouteOptions } from '../http-route';
-import * as networking from '../imports/networking.istio.io';
-import { L4Match, RouteDestination, TcpRouteOptions, TlsMatch, TlsRouteOptions } from '../l4-route';
-import { RetryPolicy } from '../retry';
 import { ReferenceScope } from './host-reference';
 import { compact, mapRecord, nonEmpty, renderDuration, renderPercent } from './render';
+import * as networking from '../imports/networking.istio.io';
+import { CorsPolicy } from '../networking/cors';
+import { FaultInjection } from '../networking/fault';
+import { Headers, HeaderOperations } from '../networking/headers';
+import { HttpMatch, HttpRouteDestination, HttpRouteOptions } from '../networking/http-route';
+import { L4Match, RouteDestination, TcpRouteOptions, TlsMatch, TlsRouteOptions } from '../networking/l4-route';
+import { RetryPolicy } from '../networking/retry';
 
 function renderOperations(ops: HeaderOperations | undefined): any {
   if (!ops) return undefined;

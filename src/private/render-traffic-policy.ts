@@ -1,6 +1,6 @@
-import { ClientTlsOptions } from '../tls';
-import { ConnectionPoolOptions, LoadBalancerOptions, OutlierDetectionOptions, TrafficPolicy } from '../traffic-policy';
 import { compact, mapRecord, nonEmpty, renderDuration } from './render';
+import { ClientTlsOptions } from '../networking/tls';
+import { ConnectionPoolOptions, LoadBalancerOptions, OutlierDetectionOptions, TrafficPolicy } from '../networking/traffic-policy';
 
 function renderLoadBalancer(lb: LoadBalancerOptions | undefined): any {
   if (!lb) return undefined;

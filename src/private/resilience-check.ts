@@ -2,8 +2,8 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid, warn } from './invalid';
 import { renderDuration } from './render';
+import { RetryPolicy } from '../networking/retry';
 import { ResilienceOptions } from '../patterns/resilience';
-import { RetryPolicy } from '../retry';
 import { durationProblem } from '../validation/duration';
 
 /** Milliseconds of a Duration, fractions kept (cdk8s's own conversion refuses them). */

@@ -1,10 +1,10 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as networking from './imports/networking.istio.io';
-import { createL1Resource } from './private/l1-resource';
-import { mapRecord } from './private/render';
 import { Protocol } from './protocol';
-import { validateSidecarSpec } from './validation/sidecar';
+import * as networking from '../imports/networking.istio.io';
+import { createL1Resource } from '../private/l1-resource';
+import { mapRecord } from '../private/render';
+import { validateSidecarSpec } from '../validation/sidecar';
 
 /** What the sidecar does with traffic to destinations it does not know. */
 export enum OutboundTrafficPolicyMode {

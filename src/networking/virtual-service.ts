@@ -4,14 +4,14 @@ import { Destination } from './destination';
 import { Gateway } from './gateway';
 import { IGateway } from './gateway-ref';
 import { HttpRouteOptions } from './http-route';
-import * as networking from './imports/networking.istio.io';
 import { TcpRouteOptions, TlsRouteOptions } from './l4-route';
-import { ReferenceScope, referenceScopeOf } from './private/host-reference';
-import { createL1Resource } from './private/l1-resource';
-import { nonEmpty } from './private/render';
-import { renderHttpRoute, renderTcpRoute, renderTlsRoute } from './private/render-routes';
-import { Findings } from './validation/findings';
-import { validateVirtualServiceSpec } from './validation/virtual-service';
+import * as networking from '../imports/networking.istio.io';
+import { ReferenceScope, referenceScopeOf } from '../private/host-reference';
+import { createL1Resource } from '../private/l1-resource';
+import { nonEmpty } from '../private/render';
+import { renderHttpRoute, renderTcpRoute, renderTlsRoute } from '../private/render-routes';
+import { Findings } from '../validation/findings';
+import { validateVirtualServiceSpec } from '../validation/virtual-service';
 
 /** Properties of a VirtualService. */
 export interface VirtualServiceProps {

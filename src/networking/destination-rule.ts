@@ -1,13 +1,13 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ISubset } from './destination';
-import * as networking from './imports/networking.istio.io';
-import { ObjectHost } from './private/host-reference';
-import { createL1Resource } from './private/l1-resource';
-import { mapRecord, nonEmpty } from './private/render';
-import { renderTrafficPolicy } from './private/render-traffic-policy';
 import { TrafficPolicy } from './traffic-policy';
-import { validateDestinationRuleSpec } from './validation/destination-rule';
+import * as networking from '../imports/networking.istio.io';
+import { ObjectHost } from '../private/host-reference';
+import { createL1Resource } from '../private/l1-resource';
+import { mapRecord, nonEmpty } from '../private/render';
+import { renderTrafficPolicy } from '../private/render-traffic-policy';
+import { validateDestinationRuleSpec } from '../validation/destination-rule';
 
 /** A subset of a destination: the endpoints whose pods carry certain labels. */
 export interface SubsetOptions {

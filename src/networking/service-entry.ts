@@ -1,10 +1,10 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as networking from './imports/networking.istio.io';
-import { createL1Resource } from './private/l1-resource';
-import { mapRecord, nonEmpty } from './private/render';
 import { Protocol } from './protocol';
-import { validateServiceEntrySpec } from './validation/service-entry';
+import * as networking from '../imports/networking.istio.io';
+import { createL1Resource } from '../private/l1-resource';
+import { mapRecord, nonEmpty } from '../private/render';
+import { validateServiceEntrySpec } from '../validation/service-entry';
 
 /** Whether a ServiceEntry's service is outside or inside the mesh. */
 export enum ServiceEntryLocation {

@@ -1,12 +1,12 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IGateway } from './gateway-ref';
-import * as networking from './imports/networking.istio.io';
-import { createL1Resource } from './private/l1-resource';
-import { compact, mapRecord, nonEmpty } from './private/render';
 import { Protocol } from './protocol';
 import { ServerTlsOptions, TlsMode, TlsProtocolVersion } from './tls';
-import { validateGatewaySpec } from './validation/gateway';
+import * as networking from '../imports/networking.istio.io';
+import { createL1Resource } from '../private/l1-resource';
+import { compact, mapRecord, nonEmpty } from '../private/render';
+import { validateGatewaySpec } from '../validation/gateway';
 
 /** A server (listener) of a Gateway. */
 export interface GatewayServerOptions {

@@ -1,4 +1,4 @@
-import { hostAsSeenFrom, hostReferenceProblem, ObjectHost, ReferenceScope } from './private/host-reference';
+import { hostAsSeenFrom, hostReferenceProblem, ObjectHost, ReferenceScope } from '../private/host-reference';
 
 /** Options for a destination. */
 export interface DestinationOptions {
