@@ -15,6 +15,10 @@ import { checkCrossNamespaceHosts, checkDestinationPorts, checkDestinationSubset
 import { checkDuplicateObjects } from './checks/duplicates';
 import { checkConflictingGateways, checkGatewaySelectors, checkVirtualServiceGateways } from './checks/gateways';
 import { checkMeshHostConflicts } from './checks/mesh-hosts';
+import { checkJwksFetchRestriction, checkJwtClaimRoutes } from './checks/request-authentication';
+import {
+  checkAuthorizationPolicyNamespaces, checkAuthorizationPolicyWorkloads, checkDenyByDefault, checkGatewayApiSelectors,
+} from './checks/security';
 import { checkServicePorts } from './checks/services';
 
 /** Options of an analysis run. */
@@ -88,6 +92,12 @@ export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettin
   checkDestinationRuleHosts(ctx);
   checkMtls(ctx);
   checkServicePorts(ctx);
+  checkAuthorizationPolicyWorkloads(ctx);
+  checkAuthorizationPolicyNamespaces(ctx);
+  checkGatewayApiSelectors(ctx);
+  checkJwtClaimRoutes(ctx);
+  checkJwksFetchRestriction(ctx);
+  checkDenyByDefault(ctx);
   return all.findings.filter((f) => !settings.ignore.has(f.code));
 }
 
