@@ -2,6 +2,7 @@ import { AnalysisContext } from './context';
 import { AnalysisFinding, AnalysisLevel } from './finding';
 import { Entry, Inventory, SourcedObject } from './model';
 import { admissionFindings } from '../validation/admission';
+import { validateAuthorizationPolicySpec } from '../validation/authorization-policy';
 import { validateDestinationRuleSpec } from '../validation/destination-rule';
 import { Findings } from '../validation/findings';
 import { validateGatewaySpec } from '../validation/gateway';
@@ -45,6 +46,7 @@ const SINGLE_OBJECT_RULES: Record<string, (e: Entry) => Findings> = {
   ServiceEntry: (e) => validateServiceEntrySpec(e.spec, e.namespace, e.manifest.metadata?.labels),
   Sidecar: (e) => validateSidecarSpec(e.spec, e.namespace),
   PeerAuthentication: (e) => validatePeerAuthenticationSpec(e.spec),
+  AuthorizationPolicy: (e) => validateAuthorizationPolicySpec(e.spec),
 };
 
 /**
