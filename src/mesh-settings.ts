@@ -33,5 +33,28 @@ export class MeshSettings {
     return typeof value === 'string' && value.length > 0 ? value : MeshSettings.DEFAULT_CLUSTER_DOMAIN;
   }
 
+  /** Context key of the trust domain. */
+  public static readonly TRUST_DOMAIN_CONTEXT = 'cdk8s-istio:trustDomain';
+
+  /** The trust domain when none is set, as in Istio's default mesh config. */
+  public static readonly DEFAULT_TRUST_DOMAIN = 'cluster.local';
+
+  /**
+   * Sets the mesh's trust domain (`meshConfig.trustDomain`) for everything under `scope`:
+   * workload identities in authorization policies are written as
+   * `<trust domain>/ns/<namespace>/sa/<service account>`.
+   */
+  public static setTrustDomain(scope: Construct, trustDomain: string): void {
+    const problem = fqdnProblem(trustDomain) ?? (trustDomain.endsWith('.') ? 'must not end with a dot' : undefined);
+    if (problem) invalid(scope, 'trustDomain', trustDomain, problem, "give the mesh's trust domain, e.g. 'cluster.local'");
+    scope.node.setContext(MeshSettings.TRUST_DOMAIN_CONTEXT, trustDomain);
+  }
+
+  /** The trust domain in effect at `scope`. */
+  public static trustDomainOf(scope: IConstruct): string {
+    const value = scope.node.tryGetContext(MeshSettings.TRUST_DOMAIN_CONTEXT);
+    return typeof value === 'string' && value.length > 0 ? value : MeshSettings.DEFAULT_TRUST_DOMAIN;
+  }
+
   private constructor() {}
 }

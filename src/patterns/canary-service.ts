@@ -2,7 +2,6 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ResilienceOptions } from './resilience';
-import * as security from '../imports/security.istio.io';
 import { Destination } from '../networking/destination';
 import { DestinationRule, DestinationRuleSubset } from '../networking/destination-rule';
 import { Gateway } from '../networking/gateway';
@@ -16,6 +15,10 @@ import { checkPort, invalid } from '../private/invalid';
 import { addPodLabels, apiObjectOfKind, containerPorts, WORKLOAD_KINDS } from '../private/object-reference';
 import { register } from '../private/registry';
 import { checkResilience } from '../private/resilience-check';
+import { PeerAuthentication, PeerAuthenticationMode } from '../security/peer-authentication';
+import { AllowOptions, WorkloadAuthorization } from '../security/workload-authorization';
+import { WorkloadIdentity } from '../security/workload-identity';
+import { identitiesOf } from '../private/workload-identities';
 import { isDns1123Label } from '../validation/names';
 
 /** Istio's sidecar runs as this UID; application containers must not. */
@@ -314,7 +317,14 @@ export class CanaryService extends Construct {
   public readonly virtualService: VirtualService;
 
   /** The PeerAuthentication of the workloads. */
-  public readonly peerAuthentication: ApiObject;
+  public readonly peerAuthentication: PeerAuthentication;
+
+  /**
+   * The service account shared by the versions created from an image: one identity for the
+   * whole service (`<trust domain>/ns/<namespace>/sa/<serviceName>`), whatever the version.
+   * Undefined when every version is an existing workload (they keep their own).
+   */
+  public readonly serviceAccount?: kplus.ServiceAccount;
 
   private readonly versionList: CanaryVersion[];
   private readonly deploymentList: ApiObject[] = [];
@@ -323,6 +333,7 @@ export class CanaryService extends Construct {
   private readonly matchRoutes: CanaryMatchRoute[];
   private readonly resilience: ResilienceOptions;
   private readonly mirror?: CanaryMirror;
+  private readonly identityReaders: Array<() => WorkloadIdentity[]> = [];
 
   /** Defines a CanaryService in `scope`. */
   public constructor(scope: Construct, id: string, props: CanaryServiceProps) {
@@ -340,6 +351,9 @@ export class CanaryService extends Construct {
     this.weights = this.splitWeights();
     register(CanaryService._KIND, this);
 
+    if (this.versionList.some((v) => v.image !== undefined && v.serviceAccount === undefined)) {
+      this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name: this.serviceName }, automountToken: false });
+    }
     this.versionList.forEach((version, i) => {
       const labels = { app: this.serviceName, version: version.name };
       this.deploymentList.push(this.versionDeployment(version, i, labels, containerPort));
@@ -381,13 +395,46 @@ export class CanaryService extends Construct {
     });
     for (const route of this._httpRoutes([{}])) this.virtualService.addHttpRoute(route);
 
-    this.peerAuthentication = new security.PeerAuthentication(this, 'PeerAuthentication', {
+    this.peerAuthentication = new PeerAuthentication(this, 'PeerAuthentication', {
       metadata: { name: this.serviceName },
-      spec: {
-        selector: { matchLabels: { app: this.serviceName } },
-        mtls: { mode: (props.mtls ?? MtlsMode.STRICT) as any },
-      },
+      selector: { app: this.serviceName },
+      mode: (props.mtls ?? MtlsMode.STRICT) as string as PeerAuthenticationMode,
     });
+  }
+
+  /**
+   * Allows calls to this service (all versions) from a workload: a CanaryService, a
+   * SecureGateway's gateway, a cdk8s-plus workload or ServiceAccount, or an ApiObject, in any
+   * namespace. Once a service has a grant, calls nobody was granted are denied. Returns this.
+   */
+  public allowFrom(caller: IConstruct, options: AllowOptions = {}): CanaryService {
+    WorkloadAuthorization.of(this).allowFrom(caller, options);
+    return this;
+  }
+
+  /** Allows calls to this service from every workload of a namespace. Returns this. */
+  public allowFromNamespace(namespace: string, options: AllowOptions = {}): CanaryService {
+    WorkloadAuthorization.of(this).allowFromNamespace(namespace, options);
+    return this;
+  }
+
+  /**
+   * The identities of the service's pods: the shared service account, and those of versions
+   * given as existing workloads or with their own service account.
+   *
+   * @internal
+   */
+  public _workloadIdentities(): WorkloadIdentity[] {
+    return this.identityReaders.flatMap((read) => read());
+  }
+
+  /**
+   * The labels every pod of the service has.
+   *
+   * @internal
+   */
+  public _workloadSelector(): { [key: string]: string } {
+    return { app: this.serviceName };
   }
 
   /**
@@ -525,6 +572,7 @@ export class CanaryService extends Construct {
       const object = apiObjectOfKind(this, field, version.deployment, WORKLOAD_KINDS);
       addPodLabels(version.deployment, object, labels);
       this.node.addValidation({ validate: () => existingWorkloadProblems(object, field, labels, containerPort) });
+      this.identityReaders.push(identitiesOf(this, field, version.deployment));
       return object;
     }
     const deployment = new kplus.Deployment(this, `Deployment-${version.name}`, {
@@ -532,7 +580,7 @@ export class CanaryService extends Construct {
       replicas: version.replicas ?? 1,
       select: false,
       podMetadata: { labels },
-      serviceAccount: version.serviceAccount,
+      serviceAccount: version.serviceAccount ?? this.serviceAccount,
       containers: [{
         name: this.serviceName,
         image: version.image!,
@@ -556,6 +604,7 @@ export class CanaryService extends Construct {
       }],
     });
     deployment.select(kplus.LabelSelector.of({ labels }));
+    this.identityReaders.push(identitiesOf(this, `versions[${index}]`, deployment));
     return ApiObject.of(deployment);
   }
 }

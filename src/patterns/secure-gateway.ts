@@ -2,19 +2,42 @@ import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkRouteOptions, gatewayHttpRoutes, hasConditions, routeMatches, routePolicyProblem, servicePolicy } from './gateway-routes';
 import { SecureGatewayRouteOptions } from './secure-gateway-route';
-import * as security from '../imports/security.istio.io';
 import { Gateway, GatewayServerOptions } from '../networking/gateway';
 import { Protocol } from '../networking/protocol';
 import { StringMatch } from '../networking/string-match';
 import { TlsMode, TlsProtocolVersion } from '../networking/tls';
 import { VirtualService } from '../networking/virtual-service';
 import { referenceScopeOf } from '../private/host-reference';
+import { recordIngressGrant } from '../private/ingress-grants';
 import { invalid } from '../private/invalid';
+import { AuthorizationAction, AuthorizationPolicy } from '../security/authorization-policy';
+import { JwtRule, RequestAuthentication } from '../security/request-authentication';
+import { WorkloadAuthorization } from '../security/workload-authorization';
+import { WorkloadIdentity } from '../security/workload-identity';
 import { isDns1123Label, isIpAddress, subnetProblem, wildcardDomainProblem } from '../validation/names';
 
 /** The defined values of a list. */
 function definedOnly(items: Array<string | undefined>): string[] {
   return items.filter((i): i is string => i !== undefined);
+}
+
+/** A JWT required at the gateway: the issuer's rule, and where it is required. */
+export interface JwtRequirement extends JwtRule {
+  /**
+   * Paths that require the token: exact, prefix (`/api/*`) or suffix.
+   *
+   * @default - every path of the gateway's hosts
+   */
+  readonly paths?: string[];
+}
+
+/** The objects `SecureGateway.requireJwt()` creates. */
+export interface JwtEnforcement {
+  /** Validates the tokens on the gateway workload. */
+  readonly requestAuthentication: RequestAuthentication;
+
+  /** Rejects requests without a valid token. */
+  readonly authorizationPolicy: AuthorizationPolicy;
 }
 
 /** How a SecureGateway handles TLS. */
@@ -89,6 +112,14 @@ export interface SecureGatewayProps {
   readonly gatewayNamespace?: string;
 
   /**
+   * Service account of the gateway workload: its identity, granted access to the
+   * CanaryServices it routes to when they are deny-by-default (see `MeshNamespace`).
+   *
+   * @default 'istio-ingressgateway-service-account' (Istio's default ingress gateway)
+   */
+  readonly gatewayServiceAccount?: string;
+
+  /**
    * Allow `*` or wildcard hosts (`*.example.com`).
    *
    * @default false
@@ -129,12 +160,19 @@ export class SecureGateway extends Construct {
   public readonly gatewayNamespace: string;
 
   /** The source allow-list policy, when `allowedSourceCidrs` is set. */
-  public readonly authorizationPolicy?: ApiObject;
+  public readonly authorizationPolicy?: AuthorizationPolicy;
+
+  /** Labels of the gateway workload. */
+  public readonly selector: { [key: string]: string };
+
+  /** Service account of the gateway workload. */
+  public readonly gatewayServiceAccount: string;
 
   private readonly tlsMode: SecureGatewayTlsMode;
   private readonly credentialName?: string;
   private readonly virtualServices = new Map<string, VirtualService>();
   private readonly pathsByHost = new Map<string, StringMatch[]>();
+  private jwtCount = 0;
 
   /** Defines a SecureGateway in `scope`. */
   public constructor(scope: Construct, id: string, props: SecureGatewayProps) {
@@ -143,8 +181,10 @@ export class SecureGateway extends Construct {
     this.tlsMode = props.tlsMode ?? SecureGatewayTlsMode.SIMPLE;
     this.credentialName = props.credentialName;
     this.gatewayNamespace = props.gatewayNamespace ?? 'istio-system';
+    this.gatewayServiceAccount = props.gatewayServiceAccount ?? 'istio-ingressgateway-service-account';
     this.checkProps(props);
     const selector = props.selector ?? { istio: 'ingressgateway' };
+    this.selector = { ...selector };
     const passthrough = this.tlsMode === SecureGatewayTlsMode.PASSTHROUGH;
 
     const servers: GatewayServerOptions[] = [{
@@ -164,16 +204,14 @@ export class SecureGateway extends Construct {
     this.gateway = new Gateway(this, 'Gateway', { metadata: props.metadata, selector, servers });
 
     if (props.allowedSourceCidrs) {
-      this.authorizationPolicy = new security.AuthorizationPolicy(this, 'SourceAllowList', {
+      this.authorizationPolicy = new AuthorizationPolicy(this, 'SourceAllowList', {
         metadata: { namespace: this.gatewayNamespace },
-        spec: {
-          selector: { matchLabels: { ...selector } },
-          action: security.AuthorizationPolicySpecAction.DENY,
-          rules: [{
-            from: [{ source: { notRemoteIpBlocks: [...props.allowedSourceCidrs] } }],
-            to: [{ operation: { hosts: this.hosts.flatMap((h) => [h, `${h}:*`]) } }],
-          }],
-        },
+        selector,
+        action: AuthorizationAction.DENY,
+        rules: [{
+          from: [{ notRemoteIpBlocks: [...props.allowedSourceCidrs] }],
+          to: [{ hosts: this.hostPatterns() }],
+        }],
       });
     }
     this.node.addValidation({ validate: () => this.secretProblems() });
@@ -193,6 +231,8 @@ export class SecureGateway extends Construct {
     }
     const passthrough = this.tlsMode === SecureGatewayTlsMode.PASSTHROUGH;
     checkRouteOptions(this, options, passthrough);
+    const canary = options.destination?._canary;
+    if (canary) recordIngressGrant(canary, canary.service.metadata.namespace, () => WorkloadAuthorization.of(canary).allowFrom(this));
     for (const host of hosts) {
       const vs = this.virtualServiceFor(host);
       this.checkShadowing(host, options);
@@ -210,6 +250,47 @@ export class SecureGateway extends Construct {
       this.node.addValidation({ validate: () => definedOnly([routePolicyProblem(options, policy(), host)]) });
     }
     return this;
+  }
+
+  /**
+   * Requires a valid JWT from one issuer for requests to these hosts (or some of their paths):
+   * a RequestAuthentication on the gateway workload that validates tokens, and the DENY policy
+   * that rejects requests without one (a RequestAuthentication alone lets requests with no
+   * token through). Both are created in the gateway workload's namespace. Returns them.
+   */
+  public requireJwt(options: JwtRequirement): JwtEnforcement {
+    const id = `Jwt${++this.jwtCount}`;
+    const { paths, ...rule } = options;
+    (paths ?? []).forEach((path, i) => {
+      if (!path.startsWith('/') && !path.startsWith('*')) invalid(this, `requireJwt.paths[${i}]`, path, 'must start with / (or * for a suffix match)', "e.g. '/api/*'");
+    });
+    const metadata = { namespace: this.gatewayNamespace };
+    const requestAuthentication = new RequestAuthentication(this, `${id}Authentication`, { metadata, selector: this.selector, jwtRules: [rule] });
+    const authorizationPolicy = new AuthorizationPolicy(this, `${id}Required`, {
+      metadata,
+      selector: this.selector,
+      action: AuthorizationAction.DENY,
+      rules: [{
+        // Denies requests without a valid token of this issuer (Istio's principal is `<iss>/<sub>`).
+        from: [{ notRequestPrincipals: [`${options.issuer}/*`] }],
+        to: [{ hosts: this.hostPatterns(), paths: paths && paths.length > 0 ? [...paths] : undefined }],
+      }],
+    });
+    return { requestAuthentication, authorizationPolicy };
+  }
+
+  /**
+   * The identity of the gateway workload.
+   *
+   * @internal
+   */
+  public _workloadIdentities(): WorkloadIdentity[] {
+    return [{ namespace: this.gatewayNamespace, serviceAccount: this.gatewayServiceAccount }];
+  }
+
+  /** The gateway's hosts as `to.hosts` matches: with and without a port in the Host header. */
+  private hostPatterns(): string[] {
+    return this.hosts.flatMap((h) => [h, `${h}:*`]);
   }
 
   private virtualServiceFor(host: string): VirtualService {
@@ -256,6 +337,9 @@ export class SecureGateway extends Construct {
     } else if (!props.credentialName) {
       invalid(this, 'credentialName', undefined, `is required for ${this.tlsMode} TLS`,
         `name the kubernetes.io/tls Secret in namespace ${this.gatewayNamespace} (the gateway workload's namespace)`);
+    }
+    if (!isDns1123Label(this.gatewayServiceAccount) && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.gatewayServiceAccount)) {
+      invalid(this, 'gatewayServiceAccount', this.gatewayServiceAccount, 'must be a service account name', 'e.g. istio-ingressgateway-service-account');
     }
     if (!isDns1123Label(this.gatewayNamespace)) {
       invalid(this, 'gatewayNamespace', this.gatewayNamespace, 'must be a namespace name', 'e.g. istio-system');

@@ -20,6 +20,7 @@ const KINDS: Record<string, string> = {
   'v1/Secret': 'KubeSecretProps',
   'v1/ServiceAccount': 'KubeServiceAccountProps',
   'v1/ConfigMap': 'KubeConfigMapProps',
+  'v1/Namespace': 'KubeNamespaceProps',
 };
 
 let types: Map<string, Map<string, Field>> | undefined;
