@@ -160,9 +160,10 @@ export interface CanaryVersion {
   readonly envFrom?: kplus.EnvFrom[];
 
   /**
-   * Service account of the created pods.
+   * Service account of this version's pods, instead of the service's: the version then has
+   * an identity of its own, which grants (`allowFrom`) include.
    *
-   * @default - the namespace's default service account
+   * @default - the service's account (`CanaryServiceProps.serviceAccount`)
    */
   readonly serviceAccount?: kplus.IServiceAccount;
 
@@ -280,6 +281,15 @@ export interface CanaryServiceProps {
   readonly resilience?: ResilienceOptions;
 
   /**
+   * Service account of the versions created from an image: the service's identity in the
+   * mesh (`<trust domain>/ns/<namespace>/sa/<name>`), the same for every version, so grants
+   * and authorization policies do not change with a rollout.
+   *
+   * @default - a ServiceAccount named after the service, without an automounted API token
+   */
+  readonly serviceAccount?: kplus.IServiceAccount;
+
+  /**
    * mTLS mode enforced on the service's workloads (a PeerAuthentication). Clients use
    * ISTIO_MUTUAL through the DestinationRule either way.
    *
@@ -324,7 +334,7 @@ export class CanaryService extends Construct {
    * whole service (`<trust domain>/ns/<namespace>/sa/<serviceName>`), whatever the version.
    * Undefined when every version is an existing workload (they keep their own).
    */
-  public readonly serviceAccount?: kplus.ServiceAccount;
+  public readonly serviceAccount?: kplus.IServiceAccount;
 
   private readonly versionList: CanaryVersion[];
   private readonly deploymentList: ApiObject[] = [];
@@ -351,7 +361,9 @@ export class CanaryService extends Construct {
     this.weights = this.splitWeights();
     register(CanaryService._KIND, this);
 
-    if (this.versionList.some((v) => v.image !== undefined && v.serviceAccount === undefined)) {
+    if (props.serviceAccount) {
+      this.serviceAccount = props.serviceAccount;
+    } else if (this.versionList.some((v) => v.image !== undefined && v.serviceAccount === undefined)) {
       this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name: this.serviceName }, automountToken: false });
     }
     this.versionList.forEach((version, i) => {

@@ -9,7 +9,7 @@ import { TlsMode, TlsProtocolVersion } from '../networking/tls';
 import { VirtualService } from '../networking/virtual-service';
 import { referenceScopeOf } from '../private/host-reference';
 import { recordIngressGrant } from '../private/ingress-grants';
-import { invalid } from '../private/invalid';
+import { checkPort, invalid } from '../private/invalid';
 import { AuthorizationAction, AuthorizationPolicy } from '../security/authorization-policy';
 import { JwtRule, RequestAuthentication } from '../security/request-authentication';
 import { WorkloadAuthorization } from '../security/workload-authorization';
@@ -120,6 +120,23 @@ export interface SecureGatewayProps {
   readonly gatewayServiceAccount?: string;
 
   /**
+   * Container port of the gateway workload behind the Gateway's port 443: the port the
+   * gateway's authorization policies (source allow-list, `requireJwt()`) match, so that they
+   * apply to these HTTPS requests only and not to plain-TCP servers of the same workload.
+   * Istio's istioctl-installed ingress gateway listens on 8443; the `gateway` Helm chart on 443.
+   *
+   * @default 8443
+   */
+  readonly httpsContainerPort?: number;
+
+  /**
+   * Container port of the gateway workload behind the Gateway's port 80 (the HTTPS redirect).
+   *
+   * @default 8080
+   */
+  readonly httpContainerPort?: number;
+
+  /**
    * Allow `*` or wildcard hosts (`*.example.com`).
    *
    * @default false
@@ -173,6 +190,8 @@ export class SecureGateway extends Construct {
   private readonly virtualServices = new Map<string, VirtualService>();
   private readonly pathsByHost = new Map<string, StringMatch[]>();
   private jwtCount = 0;
+  private readonly httpsContainerPort: number;
+  private readonly httpContainerPort: number;
 
   /** Defines a SecureGateway in `scope`. */
   public constructor(scope: Construct, id: string, props: SecureGatewayProps) {
@@ -182,6 +201,8 @@ export class SecureGateway extends Construct {
     this.credentialName = props.credentialName;
     this.gatewayNamespace = props.gatewayNamespace ?? 'istio-system';
     this.gatewayServiceAccount = props.gatewayServiceAccount ?? 'istio-ingressgateway-service-account';
+    this.httpsContainerPort = props.httpsContainerPort ?? 8443;
+    this.httpContainerPort = props.httpContainerPort ?? 8080;
     this.checkProps(props);
     const selector = props.selector ?? { istio: 'ingressgateway' };
     this.selector = { ...selector };
@@ -210,7 +231,7 @@ export class SecureGateway extends Construct {
         action: AuthorizationAction.DENY,
         rules: [{
           from: [{ notRemoteIpBlocks: [...props.allowedSourceCidrs] }],
-          to: [{ hosts: this.hostPatterns() }],
+          to: [{ hosts: this.hostPatterns(), ports: this.policyPorts(props.httpsRedirect ?? true) }],
         }],
       });
     }
@@ -273,7 +294,7 @@ export class SecureGateway extends Construct {
       rules: [{
         // Denies requests without a valid token of this issuer (Istio's principal is `<iss>/<sub>`).
         from: [{ notRequestPrincipals: [`${options.issuer}/*`] }],
-        to: [{ hosts: this.hostPatterns(), paths: paths && paths.length > 0 ? [...paths] : undefined }],
+        to: [{ hosts: this.hostPatterns(), ports: [this.httpsContainerPort], paths: paths && paths.length > 0 ? [...paths] : undefined }],
       }],
     });
     return { requestAuthentication, authorizationPolicy };
@@ -286,6 +307,14 @@ export class SecureGateway extends Construct {
    */
   public _workloadIdentities(): WorkloadIdentity[] {
     return [{ namespace: this.gatewayNamespace, serviceAccount: this.gatewayServiceAccount }];
+  }
+
+  /**
+   * The workload ports a gateway DENY policy matches: a DENY rule of HTTP attributes only
+   * would deny every plain-TCP connection to the workload (Istio warns about it).
+   */
+  private policyPorts(withRedirect: boolean): number[] {
+    return withRedirect ? [this.httpsContainerPort, this.httpContainerPort] : [this.httpsContainerPort];
   }
 
   /** The gateway's hosts as `to.hosts` matches: with and without a port in the Host header. */
@@ -341,6 +370,8 @@ export class SecureGateway extends Construct {
     if (!isDns1123Label(this.gatewayServiceAccount) && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.gatewayServiceAccount)) {
       invalid(this, 'gatewayServiceAccount', this.gatewayServiceAccount, 'must be a service account name', 'e.g. istio-ingressgateway-service-account');
     }
+    checkPort(this, 'httpsContainerPort', this.httpsContainerPort);
+    checkPort(this, 'httpContainerPort', this.httpContainerPort);
     if (!isDns1123Label(this.gatewayNamespace)) {
       invalid(this, 'gatewayNamespace', this.gatewayNamespace, 'must be a namespace name', 'e.g. istio-system');
     }

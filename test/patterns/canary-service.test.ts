@@ -21,8 +21,11 @@ describe('CanaryService', () => {
     // THEN
     const manifests = synthValid(chart);
     expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
-      'Deployment/reviews-v1', 'Deployment/reviews-v2', 'Service/reviews', 'DestinationRule/reviews', 'VirtualService/reviews', 'PeerAuthentication/reviews',
+      'ServiceAccount/reviews', 'Deployment/reviews-v1', 'Deployment/reviews-v2', 'Service/reviews', 'DestinationRule/reviews', 'VirtualService/reviews',
+      'PeerAuthentication/reviews',
     ]);
+    // One identity for the whole service: every version runs as its ServiceAccount.
+    expect(of(manifests, 'Deployment').map((d: any) => d.spec.template.spec.serviceAccountName)).toEqual(['reviews', 'reviews']);
     const [vs] = of(manifests, 'VirtualService');
     expect(vs.spec.hosts).toEqual(['reviews']);
     expect(vs.spec.gateways).toBeUndefined();
@@ -234,9 +237,9 @@ describe('CanaryService container settings', () => {
         readiness: kplus.Probe.fromHttpGet('/ready'),
         liveness: kplus.Probe.fromHttpGet('/live'),
         envFrom: [kplus.Env.fromSecret(secret)],
-        serviceAccount: account,
         volumeMounts: [{ path: '/etc/app', volume: kplus.Volume.fromConfigMap(chart, 'config-volume', config) }],
       }, { name: 'v2', image: 'reviews:2' }],
+      serviceAccount: account,
     });
     const [v1] = synthValid(chart).filter((m) => m.kind === 'Deployment');
     const pod = v1.spec.template.spec;

@@ -163,7 +163,7 @@ describe('one object per kind, namespace and name across the app', () => {
     new kplus33.Service(new Chart(app, 'other', { namespace: 'other' }), 'mine', { metadata: { name: 'orders' }, ports: [{ port: 80 }] });
     new CanaryService(shop, 'orders', { versions: [{ name: 'v1', image: 'o:1' }, { name: 'v2', image: 'o:2', weight: 5 }] });
     expect(synthAppValid(app).filter((m) => m.metadata.name === 'orders').map((m) => `${m.metadata.namespace}/${m.kind}`).sort())
-      .toEqual(['other/Service', 'shop/DestinationRule', 'shop/PeerAuthentication', 'shop/Service', 'shop/VirtualService']);
+      .toEqual(['other/Service', 'shop/DestinationRule', 'shop/PeerAuthentication', 'shop/Service', 'shop/ServiceAccount', 'shop/VirtualService']);
   });
 });
 
