@@ -8,6 +8,7 @@ import { Findings } from '../validation/findings';
 import { validateGatewaySpec } from '../validation/gateway';
 import { isIstioObject } from '../validation/istio-metadata';
 import { validatePeerAuthenticationSpec } from '../validation/peer-authentication';
+import { validateRequestAuthenticationSpec } from '../validation/request-authentication';
 import { validateServiceEntrySpec } from '../validation/service-entry';
 import { validateSidecarSpec } from '../validation/sidecar';
 import { validateVirtualServiceSpec } from '../validation/virtual-service';
@@ -47,6 +48,7 @@ const SINGLE_OBJECT_RULES: Record<string, (e: Entry) => Findings> = {
   Sidecar: (e) => validateSidecarSpec(e.spec, e.namespace),
   PeerAuthentication: (e) => validatePeerAuthenticationSpec(e.spec),
   AuthorizationPolicy: (e) => validateAuthorizationPolicySpec(e.spec),
+  RequestAuthentication: (e) => validateRequestAuthenticationSpec(e.spec),
 };
 
 /**
