@@ -314,7 +314,7 @@ export class SecureGateway extends Construct {
    * would deny every plain-TCP connection to the workload (Istio warns about it).
    */
   private policyPorts(withRedirect: boolean): number[] {
-    return withRedirect ? [this.httpsContainerPort, this.httpContainerPort] : [this.httpsContainerPort];
+    return withRedirect ? [this.httpContainerPort, this.httpsContainerPort].sort((a, b) => a - b) : [this.httpsContainerPort];
   }
 
   /** The gateway's hosts as `to.hosts` matches: with and without a port in the Host header. */

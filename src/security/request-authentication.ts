@@ -1,4 +1,4 @@
-import { ApiObjectMetadata, Duration } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PolicyTarget } from './policy-target';
 import * as security from '../imports/security.istio.io';
@@ -6,6 +6,16 @@ import { invalid } from '../private/invalid';
 import { createL1Resource } from '../private/l1-resource';
 import { compact, mapRecord, nonEmpty, renderDuration } from '../private/render';
 import { validateRequestAuthenticationSpec } from '../validation/request-authentication';
+
+/**
+ * The RequestAuthentication object, written as given. The imported L1 class is not used: its
+ * converter writes `jwksUri` under the CRD's deprecated alias `jwks_uri`.
+ */
+class RequestAuthenticationObject extends ApiObject {
+  public constructor(scope: Construct, id: string, props: { metadata?: ApiObjectMetadata; spec: any }) {
+    super(scope, id, { ...security.RequestAuthentication.GVK, ...props });
+  }
+}
 
 /** A header that carries the JWT. */
 export interface JwtHeader {
@@ -148,8 +158,8 @@ export interface RequestAuthenticationProps {
  * @see https://istio.io/latest/docs/reference/config/security/request_authentication/
  */
 export class RequestAuthentication extends Construct {
-  /** The underlying L1 object; use it as an escape hatch (e.g. `resource.addJsonPatch()`). */
-  public readonly resource: security.RequestAuthentication;
+  /** The underlying object; use it as an escape hatch (e.g. `resource.addJsonPatch()`). */
+  public readonly resource: ApiObject;
 
   /** The JWT rules. */
   public readonly jwtRules: JwtRule[];
@@ -172,7 +182,7 @@ export class RequestAuthentication extends Construct {
         invalid(this, `jwtRules[${i}].jwks`, '(inline key set)', 'cannot be set together with jwksUri', 'keep one of them');
       }
     });
-    this.resource = createL1Resource(this, security.RequestAuthentication, props.metadata, () => this._toIstio(),
+    this.resource = createL1Resource(this, RequestAuthenticationObject, props.metadata, () => this._toIstio(),
       (manifest) => validateRequestAuthenticationSpec(manifest.spec));
   }
 

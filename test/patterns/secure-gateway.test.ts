@@ -98,7 +98,11 @@ describe('SecureGateway', () => {
     expect(policy.spec).toEqual({
       selector: { matchLabels: { istio: 'ingressgateway' } },
       action: 'DENY',
-      rules: [{ from: [{ source: { notRemoteIpBlocks: ['203.0.113.0/24', '2001:db8::/32'] } }], to: [{ operation: { hosts: ['shop.example.com', 'shop.example.com:*'] } }] }],
+      rules: [{
+        from: [{ source: { notRemoteIpBlocks: ['203.0.113.0/24', '2001:db8::/32'] } }],
+        // The gateway's container ports: without them the DENY rule would also deny plain TCP (Istio warns).
+        to: [{ operation: { hosts: ['shop.example.com', 'shop.example.com:*'], ports: ['8080', '8443'] } }],
+      }],
     });
   });
 

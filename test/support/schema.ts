@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { run } from '@bufbuild/cel';
+import { CelScalar, celFunc, celMethod, run } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -80,13 +80,28 @@ function loadSchemas(): Map<string, KindSchema> {
 
 let cache: Map<string, KindSchema> | undefined;
 
+/**
+ * The two functions of Kubernetes' CEL URL library the vendored CRDs call: `url(text)` (which
+ * fails on text that is not an absolute URL) and `getScheme()`, evaluated with Node's WHATWG URL
+ * parser, independent of the library's own CEL runtime.
+ */
+const URL_FUNCTIONS = [
+  celFunc('url', [CelScalar.STRING], CelScalar.STRING, (text) => {
+    new URL(text); // throws on a relative or malformed URL, as Kubernetes' url() does
+    return text;
+  }),
+  celMethod('getScheme', CelScalar.STRING, [], CelScalar.STRING, function (this: string) {
+    return new URL(this).protocol.replace(/:$/, '');
+  }),
+];
+
 /** Evaluates the CEL rules of `schema` (and of its children) against `value`. */
 function celViolations(schema: any, value: any, where: string, out: string[]): void {
   if (!schema || value === undefined || value === null) return;
   for (const rule of schema['x-kubernetes-validations'] ?? []) {
     if (String(rule.rule).includes('oldSelf')) continue; // transition rules need the previous object
     // Kubernetes runs CRD rules with its string library (substring, ...) enabled.
-    const result = run(rule.rule, { self: value }, { funcs: strings });
+    const result = run(rule.rule, { self: value }, { funcs: [...strings, ...URL_FUNCTIONS] });
     if (result !== true) {
       out.push(`${where}: ${rule.message ?? rule.rule}${result === false ? '' : ` (rule could not be evaluated: ${String(result)})`}`);
     }
