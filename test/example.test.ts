@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, JsonPatch, Testing } from 'cdk8s';
+import { AuthorizationModel } from './support/authz-model';
 import { MeshRouter } from './support/mesh-router';
 import { synthAppValid } from './support/schema';
 import { bookinfo, synthBookinfo } from '../examples/bookinfo/app';
@@ -11,11 +12,62 @@ describe('bookinfo example', () => {
   const find = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.metadata.name.startsWith(name));
   const INGRESS = { namespace: 'istio-system', gateway: 'bookinfo-ingress/bookinfo-gateway' };
 
-  test('every object is valid; the apps are in bookinfo, the ingress routes in bookinfo-ingress', () => {
-    expect(manifests.length).toBe(19);
-    const namespaces = manifests.map((m) => `${m.metadata.namespace} ${m.kind}`);
-    expect(namespaces.filter((n) => n.startsWith('bookinfo-ingress ')).sort()).toEqual(['bookinfo-ingress Gateway', 'bookinfo-ingress VirtualService']);
-    expect(namespaces.filter((n) => n.startsWith('bookinfo ')).length).toBe(17);
+  test('every object is valid; the apps are in bookinfo, the ingress routes in bookinfo-ingress, the gateway policies in istio-system', () => {
+    const where = manifests.map((m) => `${m.metadata.namespace ?? '(cluster)'} ${m.kind}`);
+    expect(where.filter((n) => n.startsWith('bookinfo-ingress ')).sort()).toEqual(['bookinfo-ingress Gateway', 'bookinfo-ingress VirtualService']);
+    expect(where.filter((n) => n.startsWith('istio-system ')).sort()).toEqual(['istio-system AuthorizationPolicy', 'istio-system RequestAuthentication']);
+    expect(where.filter((n) => n.startsWith('(cluster) '))).toEqual(['(cluster) Namespace']);
+    expect(where.filter((n) => n.startsWith('bookinfo ')).length).toBe(manifests.length - 5);
+  });
+
+  describe('zero trust', () => {
+    const model = new AuthorizationModel(manifests);
+    const principal = (ns: string, sa: string) => `cluster.local/ns/${ns}/sa/${sa}`;
+    const GATEWAY = principal('istio-system', 'istio-ingressgateway-service-account');
+    const PRODUCTPAGE = principal('bookinfo', 'bookinfo-productpage');
+    const REVIEWS = principal('bookinfo', 'reviews');
+    const DETAILS = principal('bookinfo', 'bookinfo-details');
+    const pod = (app: string) => ({ namespace: 'bookinfo', labels: { app, version: 'v1' }, port: 9080 });
+
+    test('the namespace is enrolled, STRICT and deny-by-default', () => {
+      expect(find('Namespace', 'bookinfo').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
+      expect(manifests.find((m) => m.kind === 'PeerAuthentication' && m.metadata.name === 'default').spec).toEqual({ mtls: { mode: 'STRICT' } });
+      expect(find('AuthorizationPolicy', 'allow-nothing').spec).toEqual({ action: 'ALLOW' });
+    });
+
+    test.each([
+      ['the gateway', GATEWAY, 'productpage', 'GET', '/productpage', true],
+      ['the gateway', GATEWAY, 'reviews', 'GET', '/reviews/0', true],
+      ['the gateway', GATEWAY, 'details', 'GET', '/details/0', false],
+      ['productpage', PRODUCTPAGE, 'details', 'GET', '/details/0', true],
+      ['productpage', PRODUCTPAGE, 'details', 'POST', '/details/0', false],
+      ['productpage', PRODUCTPAGE, 'reviews', 'GET', '/reviews/0', true],
+      ['productpage', PRODUCTPAGE, 'ratings', 'GET', '/ratings/0', false],
+      ['reviews', REVIEWS, 'ratings', 'GET', '/ratings/0', true],
+      ['reviews', REVIEWS, 'ratings', 'GET', '/admin', false],
+      ['details', DETAILS, 'reviews', 'GET', '/reviews/0', false],
+      ['a plain-text client', undefined, 'productpage', 'GET', '/productpage', false],
+    ])('%s (%s) calling %s %s %s: allowed=%s', (_who, caller, app, method, path, allowed) => {
+      const labels = app === 'reviews' ? { app, version: 'v2' } : pod(app).labels;
+      expect(model.decide({ principal: caller }, { ...pod(app), labels, method, path }).allowed).toBe(allowed);
+    });
+
+    test('every service is called by someone: no CKI0004 (deny-by-default with nobody allowed)', () => {
+      const services = manifests.filter((m) => m.kind === 'Service' && m.metadata.namespace === 'bookinfo').map((m) => m.metadata.name).sort();
+      const granted = manifests.filter((m) => m.kind === 'AuthorizationPolicy' && m.spec.rules).map((m) => m.spec.selector?.matchLabels?.app).sort();
+      expect(granted).toEqual(services);
+    });
+
+    test('/api/ needs a valid token at the gateway; other paths do not', () => {
+      const gateway = { namespace: 'istio-system', labels: { istio: 'ingressgateway' }, port: 8443, host: 'bookinfo.example.com' };
+      expect(model.decide({}, { ...gateway, path: '/api/v1/products' }).allowed).toBe(false);
+      expect(model.decide({ requestPrincipal: 'https://auth.example.com/alice' }, { ...gateway, path: '/api/v1/products' }).allowed).toBe(true);
+      expect(model.decide({ requestPrincipal: 'https://evil.example.com/alice' }, { ...gateway, path: '/api/v1/products' }).allowed).toBe(false);
+      expect(model.decide({}, { ...gateway, path: '/productpage' }).allowed).toBe(true);
+      expect(find('RequestAuthentication', 'bookinfo-gateway-jwt').spec.jwtRules).toEqual([{
+        issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/.well-known/jwks.json', audiences: ['bookinfo'],
+      }]);
+    });
   });
 
   test('productpage is behind a SecureGateway: HTTPS with TLS 1.2+, HTTP redirected, routes naming bookinfo by FQDN', () => {

@@ -7,27 +7,37 @@
  * - reviews as a CanaryService with v1/v2/v3, a header-based dark launch of v3, and a split
  *   that a rollout moves by changing one number;
  * - ratings behind a ResilientRoute (timeout, retries within budget, circuit breaking);
- * - egress limited to the namespace, the control plane and one external API.
+ * - egress limited to the namespace, the control plane and one external API;
+ * - zero trust: the namespace is a MeshNamespace (STRICT mTLS, deny-by-default); each service
+ *   runs as its own ServiceAccount; only the ingress gateway may call productpage, productpage
+ *   may call details and reviews, reviews may call ratings; `/api/` needs a valid JWT.
  */
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  CanaryService, GatewayRouteTarget, OutboundTrafficPolicyMode, Protocol, ResilientRoute, SecureGateway, ServiceEntry,
-  Sidecar, StringMatch, RetryOn,
+  CanaryService, GatewayRouteTarget, MeshNamespace, OutboundTrafficPolicyMode, Protocol, ResilientRoute, SecureGateway, ServiceEntry,
+  Sidecar, StringMatch, RetryOn, WorkloadAuthorization,
 } from '../../src';
 
 const IMAGES = 'docker.io/istio/examples-bookinfo';
 const PORT = 9080;
 
-/** A single-version Bookinfo service: a Deployment and a Service with an Istio-conformant port name. */
-function simpleService(scope: Construct, name: string): kplus.Service {
+/** A single-version Bookinfo service: its identity, a Deployment and a Service with an Istio-conformant port name. */
+function simpleService(scope: Construct, name: string): { deployment: kplus.Deployment; service: kplus.Service } {
   const deployment = new kplus.Deployment(scope, name, {
     metadata: { name },
+    // Its own identity in the mesh: cluster.local/ns/bookinfo/sa/bookinfo-<name>.
+    serviceAccount: new kplus.ServiceAccount(scope, `${name}-identity`, { metadata: { name: `bookinfo-${name}` } }),
     podMetadata: { labels: { app: name, version: 'v1' } },
+    select: false,
     containers: [{ name, image: `${IMAGES}-${name}-v1:1.20.2`, portNumber: PORT }],
   });
-  return deployment.exposeViaService({ name, ports: [{ name: 'http', port: PORT, targetPort: PORT }] });
+  // Selected by the app label, so the Deployment, the Service and policies read `app: <name>`.
+  deployment.select(kplus.LabelSelector.of({ labels: { app: name } }));
+  const service = new kplus.Service(scope, `${name}-service`, { metadata: { name }, ports: [{ name: 'http', port: PORT, targetPort: PORT }] });
+  service.selectLabel('app', name);
+  return { deployment, service };
 }
 
 export class BookinfoChart extends Chart {
@@ -40,9 +50,13 @@ export class BookinfoChart extends Chart {
   public constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, { namespace: 'bookinfo', ...props });
 
-    this.productpage = simpleService(this, 'productpage');
-    simpleService(this, 'details');
-    simpleService(this, 'ratings');
+    // Sidecar injection, STRICT mTLS, and deny-by-default: only granted calls get through.
+    new MeshNamespace(this, 'namespace', { name: 'bookinfo' });
+
+    const productpage = simpleService(this, 'productpage');
+    const details = simpleService(this, 'details');
+    const ratings = simpleService(this, 'ratings');
+    this.productpage = productpage.service;
 
     // reviews: v1 is stable and gets the remainder; moving the rollout is editing one weight.
     this.reviews = new CanaryService(this, 'reviews', {
@@ -56,6 +70,11 @@ export class BookinfoChart extends Chart {
       matchRoutes: [{ version: 'v3', headers: { 'x-dark-launch': StringMatch.exact('v3') } }],
       resilience: { timeout: Duration.seconds(5), retries: { attempts: 1, perTryTimeout: Duration.seconds(2), retryOn: [RetryOn.GATEWAY_ERROR] } },
     });
+
+    // Who may call whom, named by object. (The gateway's grants come from its routes.)
+    WorkloadAuthorization.of(details.service).allowFrom(productpage.deployment, { methods: ['GET'] });
+    this.reviews.allowFrom(productpage.deployment, { methods: ['GET'] });
+    WorkloadAuthorization.of(ratings.service).allowFrom(this.reviews, { methods: ['GET'], paths: ['/ratings/*'] });
 
     // ratings: 2 retries of at most 2s fit in the 10s timeout; failing pods are ejected.
     new ResilientRoute(this, 'ratings-resilience', {
@@ -90,14 +109,23 @@ export class BookinfoIngressChart extends Chart {
   public constructor(scope: Construct, id: string, props: BookinfoIngressProps) {
     super(scope, id, { namespace: 'bookinfo-ingress', ...props });
     // The certificate Secret `bookinfo-cert` lives in istio-system, next to the gateway pods.
-    new SecureGateway(this, 'ingress', {
+    const gateway = new SecureGateway(this, 'ingress', {
       metadata: { name: 'bookinfo-gateway' },
       hosts: ['bookinfo.example.com'],
       credentialName: 'bookinfo-cert',
     })
-      // Ingress follows the reviews canary's split and dark launch, across namespaces.
+      // Ingress follows the reviews canary's split and dark launch, across namespaces. The
+      // gateway's identity is granted access to reviews and productpage (deny-by-default).
       .addRoute({ path: StringMatch.prefix('/reviews'), destination: GatewayRouteTarget.fromCanary(props.bookinfo.reviews) })
       .addRoute({ destination: GatewayRouteTarget.fromService(props.bookinfo.productpage), timeout: Duration.seconds(15) });
+
+    // The API needs a valid token: validated, and required (requests without one get 403).
+    gateway.requireJwt({
+      issuer: 'https://auth.example.com',
+      jwksUri: 'https://auth.example.com/.well-known/jwks.json',
+      audiences: ['bookinfo'],
+      paths: ['/api/*'],
+    });
   }
 }
 

@@ -24,7 +24,7 @@ export class GatewayRouteTarget {
       invalid(service, 'GatewayRouteTarget.fromService(port)', port, `is not a port of Service ${object.name} (${ports.join(', ')})`, 'pass one of its ports');
     }
     const target: ObjectHost = { name: object.name, namespace: object.metadata.namespace, definedBy: `Service ${service.node.path}` };
-    return new GatewayRouteTarget(object.name, port ?? ports[0], target);
+    return new GatewayRouteTarget(object.name, port ?? ports[0], target, undefined, service);
   }
 
   /**
@@ -32,7 +32,7 @@ export class GatewayRouteTarget {
    * resilience as mesh traffic, in whatever namespace the CanaryService is.
    */
   public static fromCanary(canary: CanaryService): GatewayRouteTarget {
-    return new GatewayRouteTarget(canary.serviceName, canary.port, undefined, canary);
+    return new GatewayRouteTarget(canary.serviceName, canary.port, undefined, canary, canary);
   }
 
   /**
@@ -52,7 +52,23 @@ export class GatewayRouteTarget {
     private readonly target?: ObjectHost,
     /** @internal */
     public readonly _canary?: CanaryService,
+    /**
+     * The app's object behind the target (a CanaryService or a Service), which authorization
+     * can select: gateways are granted access to it when it is deny-by-default.
+     *
+     * @internal
+     */
+    public readonly _backend?: IConstruct,
   ) {}
+
+  /**
+   * The namespace of the backend object, when the target is one of the app.
+   *
+   * @internal
+   */
+  public get _backendNamespace(): string | undefined {
+    return this._canary ? this._canary.service.metadata.namespace : this.target?.namespace;
+  }
 
   /** @internal */
   public _destination(): Destination {

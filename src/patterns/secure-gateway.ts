@@ -252,8 +252,10 @@ export class SecureGateway extends Construct {
     }
     const passthrough = this.tlsMode === SecureGatewayTlsMode.PASSTHROUGH;
     checkRouteOptions(this, options, passthrough);
-    const canary = options.destination?._canary;
-    if (canary) recordIngressGrant(canary, canary.service.metadata.namespace, () => WorkloadAuthorization.of(canary).allowFrom(this));
+    for (const target of [options.destination, ...(options.destinations ?? []).map((d) => d.target)]) {
+      const backend = target?._backend;
+      if (backend) recordIngressGrant(backend, target._backendNamespace, () => WorkloadAuthorization.of(backend).allowFrom(this));
+    }
     for (const host of hosts) {
       const vs = this.virtualServiceFor(host);
       this.checkShadowing(host, options);
@@ -280,15 +282,19 @@ export class SecureGateway extends Construct {
    * token through). Both are created in the gateway workload's namespace. Returns them.
    */
   public requireJwt(options: JwtRequirement): JwtEnforcement {
-    const id = `Jwt${++this.jwtCount}`;
+    const n = ++this.jwtCount;
+    const id = `Jwt${n}`;
+    const suffix = n === 1 ? '' : `-${n}`;
     const { paths, ...rule } = options;
     (paths ?? []).forEach((path, i) => {
       if (!path.startsWith('/') && !path.startsWith('*')) invalid(this, `requireJwt.paths[${i}]`, path, 'must start with / (or * for a suffix match)', "e.g. '/api/*'");
     });
-    const metadata = { namespace: this.gatewayNamespace };
-    const requestAuthentication = new RequestAuthentication(this, `${id}Authentication`, { metadata, selector: this.selector, jwtRules: [rule] });
+    const namespace = this.gatewayNamespace;
+    const requestAuthentication = new RequestAuthentication(this, `${id}Authentication`, {
+      metadata: { name: `${this.gateway.name}-jwt${suffix}`, namespace }, selector: this.selector, jwtRules: [rule],
+    });
     const authorizationPolicy = new AuthorizationPolicy(this, `${id}Required`, {
-      metadata,
+      metadata: { name: `${this.gateway.name}-require-jwt${suffix}`, namespace },
       selector: this.selector,
       action: AuthorizationAction.DENY,
       rules: [{

@@ -40,11 +40,12 @@ function isSelectable(construct: IConstruct): construct is SelectableWorkload {
   return typeof (construct as Partial<SelectableWorkload>)._workloadSelector === 'function';
 }
 
-/** The pods of a Kubernetes workload object, as a label selector read at synth. */
+/** The pods of a workload object (or those a Service selects), as a label selector read at synth. */
 function podSelectorOf(object: ApiObject): () => { [key: string]: string } {
   return () => {
     const manifest = object.toJson();
-    const labels = object.kind === 'Pod' ? manifest.metadata?.labels : manifest.spec?.selector?.matchLabels ?? manifest.spec?.template?.metadata?.labels;
+    const labels = object.kind === 'Pod' ? manifest.metadata?.labels
+      : object.kind === 'Service' ? manifest.spec?.selector : manifest.spec?.selector?.matchLabels ?? manifest.spec?.template?.metadata?.labels;
     if (!labels || Object.keys(labels).length === 0) {
       throw new Error(`[${object.node.path}] ${object.kind} ${object.name} has no pod labels, so no AuthorizationPolicy can select only its pods; `
         + 'give its pods labels (and a selector)');
@@ -69,8 +70,9 @@ interface Grant {
  */
 export class WorkloadAuthorization extends Construct {
   /**
-   * The authorization of a workload: a CanaryService (all its versions), a cdk8s-plus
-   * workload of any version, or an ApiObject of a workload kind. Created on first use.
+   * The authorization of a workload: a CanaryService (all its versions), a Service (the pods
+   * it selects), a cdk8s-plus workload of any version, or an ApiObject of such a kind.
+   * Created on first use.
    */
   public static of(workload: IConstruct): WorkloadAuthorization {
     const existing = workload.node.tryFindChild(WorkloadAuthorization.ID);
@@ -99,9 +101,9 @@ export class WorkloadAuthorization extends Construct {
       } catch {
         object = undefined;
       }
-      if (!object || !['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod'].includes(object.kind)) {
+      if (!object || !['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod', 'Service'].includes(object.kind)) {
         invalid(workload, 'workload', object ? `${object.kind} ${object.name}` : workload.node.path, 'must be a workload whose pods a policy can select',
-          'pass a CanaryService, a cdk8s-plus Deployment, StatefulSet or DaemonSet (any version), or an ApiObject of such a kind');
+          'pass a CanaryService, a Service, a cdk8s-plus Deployment, StatefulSet or DaemonSet (any version), or an ApiObject of such a kind');
       }
       selector = podSelectorOf(object);
       name = object.name;

@@ -89,14 +89,17 @@ describe('IST0127 NoMatchingWorkloadsFound (AuthorizationPolicy)', () => {
     expect(reported(findings, 'IST0127')).toEqual(['Warning AuthorizationPolicy/orders/payments-only']);
   });
 
-  test('a namespace-wide policy in a namespace without pods (mirrors httpbin-empty/httpbin-empty-namespace-wide)', () => {
-    const findings = analyze(...pods, authorizationPolicy('everyone', 'empty', allowFrom('"orders"')));
+  // Only namespaces where the app defines workloads: the pods of others are deployed elsewhere.
+  test('a namespace-wide policy in a namespace without pods in the mesh (mirrors httpbin-empty/httpbin-empty-namespace-wide)', () => {
+    const findings = analyze(...pods, deployment('batch', 'empty', 'app: batch', '"sidecar.istio.io/inject": "false"'),
+      authorizationPolicy('everyone', 'empty', allowFrom('"orders"')));
     expect(reported(findings, 'IST0127')).toEqual(['Warning AuthorizationPolicy/empty/everyone']);
     expect(messages(findings, 'IST0127')[0]).toContain('namespace empty has no workload in the mesh');
   });
 
   test('a root-namespace selector that matches no pod in any namespace (mirrors istio-system/meshwide-httpbin-v1)', () => {
-    const findings = analyze(...pods, authorizationPolicy('bogus-version', 'istio-system', '  selector: { matchLabels: { version: bogus } }'));
+    const findings = analyze(...pods, deployment('istiod', 'istio-system', 'app: istiod'),
+      authorizationPolicy('bogus-version', 'istio-system', '  selector: { matchLabels: { version: bogus } }'));
     expect(reported(findings, 'IST0127')).toEqual(['Warning AuthorizationPolicy/istio-system/bogus-version']);
     expect(messages(findings, 'IST0127')[0]).toContain('version=bogus (no pod in the mesh in any namespace has them)');
   });
@@ -113,6 +116,13 @@ describe('IST0127 NoMatchingWorkloadsFound (AuthorizationPolicy)', () => {
       // A policy attached by targetRefs selects no pod; Istio's analyzer does not read targetRefs.
       authorizationPolicy('edge', 'edge', `  targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: edge }]\n${allowFrom('orders')}`));
     expect(findings).toEqual([]);
+  });
+
+  test('not reported: policies in namespaces where the app defines no workloads (the gateway pods in istio-system, another team)', () => {
+    const findings = analyze(...pods,
+      authorizationPolicy('jwt', 'istio-system', '  selector: { matchLabels: { istio: ingressgateway } }'),
+      authorizationPolicy('allow-nothing', 'team-b', ''));
+    expect(reported(findings, 'IST0127')).toEqual([]);
   });
 
   test('pods out of the mesh do not count (mirrors util.PodInMesh; ambient pods count, as test-ambient/valid-policy)', () => {

@@ -69,17 +69,21 @@ export function meshMembership(ctx: AnalysisContext): (w: Workload) => boolean {
  * IST0127 (NoMatchingWorkloadsFound), as Istio's AuthorizationPoliciesAnalyzer: an
  * AuthorizationPolicy with a selector that matches no pod in the mesh in its namespace (in any
  * namespace, for a policy in the root namespace), or a namespace-wide policy (outside the root
- * namespace) in a namespace without pods in the mesh. Only when the app defines workloads at all:
- * an app of policies alone says nothing about the pods. Policies attached by targetRefs are skipped
+ * namespace) in a namespace without pods in the mesh. Only for namespaces where the app defines
+ * workloads: elsewhere (the gateway pods in istio-system) the pods are deployed by others. Policies attached by targetRefs are skipped
  * (Istio's analyzer reads only the selector; their pods are Istio's gateways and waypoints).
  */
 export function checkAuthorizationPolicyWorkloads(ctx: AnalysisContext): void {
   if (ctx.inventory.workloads.length === 0) return;
   const inMesh = meshMembership(ctx);
   const populated = new Set(ctx.inventory.workloads.filter(inMesh).map((w) => w.entry.namespace));
+  const defined = new Set(ctx.inventory.workloads.map((w) => w.entry.namespace));
   for (const policy of ctx.inventory.of('AuthorizationPolicy')) {
     const selector = policySelector(policy.spec);
     if (!selector && hasTargetRefs(policy.spec)) continue;
+    // The pods of a namespace where the app defines none (e.g. the ingress gateway's in
+    // istio-system, or a namespace prepared for another team) are deployed elsewhere.
+    if (!defined.has(policy.namespace)) continue;
     const meshWide = policy.namespace === ctx.rootNamespace;
     if (!selector) {
       // A policy without a selector in the root namespace applies to the whole mesh.
