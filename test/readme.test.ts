@@ -2,9 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { expectValidManifests } from './support/schema';
+import { authorizationPolicyExample } from '../examples/patterns/authorization-policy';
 import { canaryExample } from '../examples/patterns/canary';
 import { existingWorkloadExample } from '../examples/patterns/existing-workload';
 import { peerAuthenticationExample } from '../examples/patterns/peer-authentication';
+import { zeroTrustExample } from '../examples/patterns/zero-trust';
 import { resilientRouteExample } from '../examples/patterns/resilient-route';
 import { secureGatewayExample } from '../examples/patterns/secure-gateway';
 import { quickstart } from '../examples/quickstart/app';
@@ -22,9 +24,11 @@ function exampleBody(file: string): string {
 const examples: Array<[string, (app: App) => Chart, string[]]> = [
   ['examples/quickstart/app.ts', quickstart, ['VirtualService']],
   ['examples/patterns/canary.ts', canaryExample, ['DestinationRule', 'VirtualService']],
-  ['examples/patterns/secure-gateway.ts', secureGatewayExample, ['Gateway', 'AuthorizationPolicy', 'VirtualService']],
+  ['examples/patterns/secure-gateway.ts', secureGatewayExample, ['Gateway', 'AuthorizationPolicy', 'RequestAuthentication', 'VirtualService']],
   ['examples/patterns/resilient-route.ts', resilientRouteExample, ['VirtualService', 'DestinationRule']],
   ['examples/patterns/peer-authentication.ts', peerAuthenticationExample, ['PeerAuthentication']],
+  ['examples/patterns/authorization-policy.ts', authorizationPolicyExample, ['AuthorizationPolicy']],
+  ['examples/patterns/zero-trust.ts', zeroTrustExample, ['Namespace', 'PeerAuthentication', 'AuthorizationPolicy', 'ServiceAccount']],
 ];
 
 describe.each(examples)('README example %s', (file, build, kinds) => {

@@ -13,6 +13,8 @@ export function secureGatewayExample(app: App): Chart {
     allowedSourceCidrs: ['203.0.113.0/24'],
   })
     .addRoute({ path: StringMatch.prefix('/api'), destination: GatewayRouteTarget.fromHost('api', 8080) })
-    .addRoute({ destination: GatewayRouteTarget.fromHost('web', 80) });
+    .addRoute({ destination: GatewayRouteTarget.fromHost('web', 80) })
+    // A valid token is required for /api/: validated, and enforced.
+    .requireJwt({ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks.json', paths: ['/api/*'] });
   return chart;
 }

@@ -226,7 +226,7 @@ export class SecureGateway extends Construct {
 
     if (props.allowedSourceCidrs) {
       this.authorizationPolicy = new AuthorizationPolicy(this, 'SourceAllowList', {
-        metadata: { namespace: this.gatewayNamespace },
+        metadata: { name: `${this.gateway.name}-source-allow-list`, namespace: this.gatewayNamespace },
         selector,
         action: AuthorizationAction.DENY,
         rules: [{

@@ -152,7 +152,7 @@ describe('IST0101 ReferencedResourceNotFound (AuthorizationPolicy source namespa
     - from:
         - source: { principals: [cluster.local/ns/default/sa/sleep] }
         - source: { ${field}: [${patterns}] }`));
-    expect(reported(findings, 'IST0101')).toEqual(['Error AuthorizationPolicy/web/web', 'Error AuthorizationPolicy/web/web']);
+    expect(reported(findings, 'IST0101')).toEqual(['Warning AuthorizationPolicy/web/web', 'Warning AuthorizationPolicy/web/web']);
     expect(messages(findings, 'IST0101')).toEqual([
       expect.stringContaining(`Referenced namespace not found: "*-bogus" (spec.rules[0].from[1].source.${field}[2] matches no Namespace of the app`),
       expect.stringContaining(`Referenced namespace not found: "bogus-*" (spec.rules[0].from[1].source.${field}[3]`),

@@ -117,7 +117,9 @@ export function namespaceMatches(namespace: string, pattern: string): boolean {
  * `source.namespaces` or `source.notNamespaces` entry (a name, `*`, `prefix*` or `*suffix`) matches
  * no namespace. Istio compares with the cluster's Namespaces; here, only when the app defines
  * Namespace objects, the namespaces are those, the namespaces of every analyzed object, the root
- * namespace and Kubernetes' own (default, kube-system, kube-public, kube-node-lease).
+ * namespace and Kubernetes' own (default, kube-system, kube-public, kube-node-lease). Istio
+ * reports an error, from the whole cluster; an app is a part of it, and may name a namespace
+ * created elsewhere, so this is a warning here.
  */
 export function checkAuthorizationPolicyNamespaces(ctx: AnalysisContext): void {
   const declared = ctx.inventory.of('Namespace');
@@ -142,8 +144,9 @@ export function checkAuthorizationPolicyNamespaces(ctx: AnalysisContext): void {
           const patterns = from?.source?.[field];
           (Array.isArray(patterns) ? patterns : []).forEach((pattern: unknown, k: number) => {
             if (typeof pattern !== 'string' || matches(pattern)) return;
-            ctx.report(policy, 'IST0101', AnalysisLevel.ERROR, `Referenced namespace not found: "${pattern}" (spec.rules[${i}].from[${j}].source.${field}[${k}] `
-              + 'matches no Namespace of the app, nor the namespace of any of its objects); fix the name or pattern, or define the Namespace');
+            ctx.report(policy, 'IST0101', AnalysisLevel.WARNING, `Referenced namespace not found: "${pattern}" (spec.rules[${i}].from[${j}].source.${field}[${k}] `
+              + 'matches no Namespace of the app, nor the namespace of any of its objects); fix the name or pattern, or define the Namespace '
+              + '(a namespace created outside the app is fine: ignore IST0101)');
           });
         }
       });
