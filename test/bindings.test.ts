@@ -82,6 +82,37 @@ describe('through the jsii runtime, as a foreign-language host', () => {
     expect(manifests.find((m) => m.metadata.name === 'reviews-v1').spec.template.metadata.labels).toMatchObject({ app: 'reviews', version: 'v1' });
   });
 
+  test('zero trust across namespaces: MeshNamespace, grants by object, rules with typed condition keys, requireJwt', async () => {
+    const app = await host.create('cdk8s.App');
+    const shop = await host.create('cdk8s.Chart', [app, 'shop', { namespace: 'shop' }]);
+    const web = await host.create('cdk8s.Chart', [app, 'web', { namespace: 'web' }]);
+    await host.create(`${LIB}.MeshNamespace`, [shop, 'ns', { name: 'shop', dataplane: await sinvoke('DataplaneMode', 'ambient') }]);
+    const ratings = await host.create(`${LIB}.CanaryService`, [shop, 'ratings', JsiiHost.struct(`${LIB}.CanaryServiceProps`, {
+      versions: [{ name: 'v1', image: 'example/ratings:1' }, { name: 'v2', image: 'example/ratings:2', weight: 10 }],
+    })]);
+    const frontend = await host.create('cdk8s-plus-33.Deployment', [web, 'frontend', {
+      metadata: { name: 'frontend' }, containers: [{ image: 'example/frontend:1', portNumber: 8080 }],
+    }]);
+    await host.invoke(ratings, 'allowFrom', [frontend, { methods: ['GET'] }]);
+    await host.create(`${LIB}.AuthorizationPolicy`, [shop, 'block', {
+      metadata: { name: 'block' },
+      action: enumOf('AuthorizationAction', 'DENY'),
+      targetRefs: [await sinvoke('PolicyTarget', 'service', ['ratings'])],
+      rules: [{ when: [{ key: await sinvoke('ConditionKey', 'requestHeader', ['x-tenant']), values: ['blocked'] }], to: [{ ports: [9080] }] }],
+    }]);
+    const gateway = await host.create(`${LIB}.SecureGateway`, [web, 'gw', { hosts: ['shop.example.com'], credentialName: 'cert' }]);
+    const enforcement: any = await host.invoke(gateway, 'requireJwt', [{ issuer: 'https://auth.example.com', timeout: await seconds(3) }]);
+    expect(Object.keys(enforcement).sort()).toEqual(['authorizationPolicy', 'requestAuthentication']);
+
+    const manifests = expectValidManifests(parseAllDocuments(await host.invoke(app, 'synthYaml') as string).map((d) => d.toJS()));
+    const policy = (name: string) => manifests.find((m) => m.kind === 'AuthorizationPolicy' && m.metadata.name === name).spec;
+    expect(manifests.find((m) => m.kind === 'Namespace').metadata.labels).toEqual({ 'istio.io/dataplane-mode': 'ambient' });
+    expect(policy('ratings').rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/web/sa/default'] } }], to: [{ operation: { methods: ['GET'] } }] }]);
+    expect(policy('block')).toMatchObject({ action: 'DENY', targetRefs: [{ group: '', kind: 'Service', name: 'ratings' }] });
+    expect(policy('block').rules[0].when).toEqual([{ key: 'request.headers[x-tenant]', values: ['blocked'] }]);
+    expect(manifests.find((m) => m.kind === 'RequestAuthentication').spec.jwtRules).toEqual([{ issuer: 'https://auth.example.com', timeout: '3s' }]);
+  });
+
   test('a props error reaches the host with the construct path, the field and the fix', async () => {
     const app = await host.create('cdk8s.App');
     const chart = await host.create('cdk8s.Chart', [app, 'c', { namespace: 'shop' }]);
