@@ -101,8 +101,11 @@ describe('through the jsii runtime, as a foreign-language host', () => {
       rules: [{ when: [{ key: await sinvoke('ConditionKey', 'requestHeader', ['x-tenant']), values: ['blocked'] }], to: [{ ports: [9080] }] }],
     }]);
     const gateway = await host.create(`${LIB}.SecureGateway`, [web, 'gw', { hosts: ['shop.example.com'], credentialName: 'cert' }]);
-    const enforcement: any = await host.invoke(gateway, 'requireJwt', [{ issuer: 'https://auth.example.com', timeout: await seconds(3) }]);
-    expect(Object.keys(enforcement).sort()).toEqual(['authorizationPolicy', 'requestAuthentication']);
+    // The returned struct crosses as a reference to a JwtEnforcement, whose members the host reads.
+    const enforcement = await host.invoke(gateway, 'requireJwt', [{ issuer: 'https://auth.example.com', timeout: await seconds(3) }]) as ObjRef;
+    expect(enforcement['$jsii.interfaces']).toEqual([`${LIB}.JwtEnforcement`]);
+    const required = await host.get(enforcement, 'authorizationPolicy') as ObjRef;
+    expect(await host.get(required, 'action')).toEqual(enumOf('AuthorizationAction', 'DENY'));
 
     const manifests = expectValidManifests(parseAllDocuments(await host.invoke(app, 'synthYaml') as string).map((d) => d.toJS()));
     const policy = (name: string) => manifests.find((m) => m.kind === 'AuthorizationPolicy' && m.metadata.name === name).spec;
