@@ -21,6 +21,7 @@ import { checkJwksFetchRestriction, checkJwtClaimRoutes } from './checks/request
 import {
   checkAuthorizationPolicyNamespaces, checkAuthorizationPolicyWorkloads, checkDenyByDefault, checkGatewayApiSelectors,
 } from './checks/security';
+import { checkPrincipalServiceAccounts } from './checks/principals';
 import { checkServicePorts } from './checks/services';
 
 /** Options of an analysis run. */
@@ -102,6 +103,7 @@ export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettin
   checkJwtClaimRoutes(ctx);
   checkJwksFetchRestriction(ctx);
   checkDenyByDefault(ctx);
+  checkPrincipalServiceAccounts(ctx);
   return all.findings.filter((f) => !settings.ignore.has(f.code));
 }
 

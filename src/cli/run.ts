@@ -15,7 +15,7 @@ const USAGE = `Usage: cdk8s-istio analyze [options] <file-or-directory>...
 
 Runs Istio's admission rules and istioctl-analyze checks (IST0101, IST0109, IST0112, IST0113,
 IST0118, IST0127, IST0132, IST0145, IST0149, IST0150, IST0166, IST0173, IST0174, IST0175, CKI0001,
-CKI0002, CKI0004) over Kubernetes YAML or JSON.
+CKI0002, CKI0004, CKI0005) over Kubernetes YAML or JSON.
 
 Options:
   --format text|json        output format (default: text)

@@ -112,6 +112,10 @@ export class WorkloadAuthorization extends Construct {
     this.policy._setSelectorProducer(selector);
     this.policy._addRuleProducer(() => this.rules());
     applyIngressGrantsTo(workload);
+    this.node.addValidation({
+      validate: () => (this.grants.length > 0 ? [] : [`[${this.node.path}] has no grants, so its ALLOW policy would deny every call to the workload; `
+        + 'grant callers with allowFrom() or allowFromNamespace(), or use AuthorizationPolicy.allowNothing() to deny on purpose']),
+    });
   }
 
   /** Allows calls from a workload (its service account's identity). Returns this. */

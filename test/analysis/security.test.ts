@@ -346,3 +346,28 @@ describe('CKI0004 deny-by-default namespace where nobody may call a Service', ()
     expect(reported(findings, 'CKI0004')).toEqual([]);
   });
 });
+
+// cdk8s-istio's own check: Istio's AuthorizationPoliciesAnalyzer does not read principals.
+describe('CKI0005 a principal naming a service account no workload runs as', () => {
+  const policy = (principals: string) => authorizationPolicy('reviews', 'shop', `  selector: { matchLabels: { app: reviews } }
+  rules:
+    - from:
+        - source: { principals: [${principals}] }`);
+  const shop = [deployment('reviews', 'shop', 'app: reviews'), deployment('productpage', 'shop', 'app: productpage')];
+
+  test('a typo in the service account of a namespace the app defines', () => {
+    const findings = analyze(...shop, policy('cluster.local/ns/shop/sa/prodctpage'));
+    expect(reported(findings, 'CKI0005')).toEqual(['Warning AuthorizationPolicy/shop/reviews']);
+    expect(messages(findings, 'CKI0005')[0]).toContain("'spec.rules[0].from[0].source.principals[0]' (cluster.local/ns/shop/sa/prodctpage) names service account shop/prodctpage, "
+      + 'which no workload of the app runs as (the workloads of shop run as default)');
+  });
+
+  test('not reported: accounts workloads run as or the app defines, wildcards, and namespaces without workloads in the app', () => {
+    const findings = analyze(...shop, `
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: batch, namespace: shop }
+`, policy('cluster.local/ns/shop/sa/default, cluster.local/ns/shop/sa/batch, cluster.local/ns/shop/sa/*, cluster.local/ns/other/sa/anything'));
+    expect(reported(findings, 'CKI0005')).toEqual([]);
+  });
+});

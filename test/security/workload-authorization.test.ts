@@ -153,3 +153,25 @@ describe('SecureGateway grants its identity to deny-by-default backends', () => 
     ]);
   });
 });
+
+describe('identities of existing workloads and services without grants', () => {
+  test('a CanaryService over existing workloads has the identities of their pods', () => {
+    const app = Testing.app();
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    const legacy = new kplus33.Deployment(shop, 'legacy', {
+      metadata: { name: 'orders-v1' },
+      serviceAccount: new kplus33.ServiceAccount(shop, 'legacy-sa', { metadata: { name: 'orders-legacy' } }),
+      containers: [{ image: 'example/orders:1', portNumber: 80 }],
+    });
+    const orders = new CanaryService(shop, 'orders', { versions: [{ name: 'v1', deployment: legacy }, { name: 'v2', image: 'example/orders:2', weight: 5 }] });
+    canary(shop, 'payments').allowFrom(orders);
+    expect(policies(synthAppValid(app))['shop/payments'].rules[0].from[0].source.principals)
+      .toEqual(['cluster.local/ns/shop/sa/orders', 'cluster.local/ns/shop/sa/orders-legacy']);
+  });
+
+  test('an authorization without grants is refused: it would deny every call', () => {
+    const app = Testing.app();
+    WorkloadAuthorization.of(canary(new Chart(app, 'shop', { namespace: 'shop' }), 'orders'));
+    expect(synthAppError(app)).toContain('[shop/orders/Authorization] has no grants, so its ALLOW policy would deny every call to the workload');
+  });
+});

@@ -24,7 +24,8 @@ function podMetadata(entry: Entry): any {
   return (entry.kind === 'Pod' ? entry.manifest.metadata : entry.spec.template?.metadata) ?? {};
 }
 
-function podSpec(entry: Entry): any {
+/** The pod spec of a workload: a Pod's own, or its controller's pod template's. */
+export function podSpec(entry: Entry): any {
   return (entry.kind === 'Pod' ? entry.spec : entry.spec.template?.spec) ?? {};
 }
 
