@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { PeerAuthentication, PeerAuthenticationMode } from '../src';
-import { only, synthError, synthValid } from './support/schema';
+import { PeerAuthentication, PeerAuthenticationMode } from '../../src';
+import { only, synthError, synthValid } from '../support/schema';
 
 describe('PeerAuthentication', () => {
   test('defaults: STRICT for the whole namespace', () => {
