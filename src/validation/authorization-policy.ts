@@ -1,6 +1,6 @@
 import { conditionKeyProblem, conditionValueProblem, fieldValueProblem, MAX_SERVICE_ACCOUNTS } from './authorization-conditions';
-import { checkSelectorLabels } from './common';
 import { Findings } from './findings';
+import { checkPolicyTargets } from './policy-targets';
 import { asList, asRecord, isRecord, textOf } from './shape';
 
 // Istio 1.30.3's admission rules for AuthorizationPolicy (pkg/config/validation
@@ -24,8 +24,6 @@ export function customUnsupportedKey(key: string): boolean {
   return ['source.namespace', 'source.serviceAccount', 'source.trustDomain', 'source.principal'].includes(key) || key.startsWith('request.auth.');
 }
 
-/** The kinds a targetRef may name, by API group ("core" is the empty group). */
-const TARGET_KINDS = ['core/Service', 'networking.istio.io/ServiceEntry', 'gateway.networking.k8s.io/Gateway', 'gateway.networking.k8s.io/GatewayClass'];
 
 /** Whether a list field is set: Istio reads an empty list as unset. */
 function isSet(value: unknown): boolean {
@@ -154,41 +152,6 @@ function checkAction(f: Findings, spec: Record<string, any>): string {
       'give the name of an extensionProviders entry of the mesh config');
   }
   return action;
-}
-
-function checkTargetRef(f: Findings, field: string, ref: unknown): void {
-  if (!isRecord(ref)) {
-    f.error(field, ref, 'must be an object', 'give the kind and name of the Service or Gateway the policy applies to');
-    return;
-  }
-  if (typeof ref.name !== 'string' || ref.name === '') f.error(`${field}.name`, ref.name, 'must be set', 'name the object the policy applies to');
-  if (isSet(ref.namespace) && ref.namespace !== '') {
-    f.error(`${field}.namespace`, ref.namespace, 'must not be set: a policy can only target objects of its own namespace', 'remove the namespace');
-  }
-  const target = `${textOf(ref.group) || 'core'}/${textOf(ref.kind)}`;
-  if (!TARGET_KINDS.includes(target)) {
-    f.error(`${field}.kind`, target, `must be one of ${TARGET_KINDS.join(', ')} (group/kind)`, 'target a Service, ServiceEntry, Gateway or GatewayClass');
-  }
-}
-
-/**
- * How a policy picks its workloads: at most one of selector, targetRef and targetRefs; a selector
- * without labels selects the whole namespace (warning). RequestAuthentication shares these rules.
- */
-export function checkPolicyTargets(f: Findings, spec: Record<string, any>): void {
-  const set = ['selector', 'targetRef', 'targetRefs'].filter((name) => isSet(spec[name]));
-  if (set.length > 1) {
-    f.error(`spec.${set[1]}`, spec[set[1]], `must not be set together with ${set[0]}`, 'pick the workloads with one of selector, targetRef or targetRefs');
-  }
-  if (asRecord(f, 'spec.selector', spec.selector)) {
-    const labels = spec.selector.matchLabels;
-    if (asRecord(f, 'spec.selector.matchLabels', labels)) checkSelectorLabels(f, 'spec.selector.matchLabels', labels);
-    if (!isRecord(labels) || Object.keys(labels).length === 0) {
-      f.warning('spec.selector', spec.selector, 'has no labels, so it selects every workload of the namespace', 'give the labels of the workloads, or remove the selector');
-    }
-  }
-  if (isSet(spec.targetRef)) checkTargetRef(f, 'spec.targetRef', spec.targetRef);
-  asList(f, 'spec.targetRefs', spec.targetRefs).forEach((ref, i) => checkTargetRef(f, `spec.targetRefs[${i}]`, ref));
 }
 
 /** Istio's admission rules for an AuthorizationPolicy spec (security.istio.io/v1). */

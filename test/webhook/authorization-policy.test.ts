@@ -118,19 +118,19 @@ const POLICY_CASES: Case[] = [
     verdict: 'refuse',
     field: 'spec.targetRef.name',
   },
-  { mirrors: `${T} "target-ref-wrong-group"`, spec: denyWith({ targetRef: { ...gatewayRef, group: 'networking.istio.io' } }), verdict: 'refuse', field: 'spec.targetRef.kind' },
+  { mirrors: `${T} "target-ref-wrong-group"`, spec: denyWith({ targetRef: { ...gatewayRef, group: 'networking.istio.io' } }), verdict: 'refuse', field: 'spec.targetRef.group' },
   { mirrors: `${T} "target-ref-wrong-kind"`, spec: denyWith({ targetRef: { ...gatewayRef, kind: 'HTTPRoute' } }), verdict: 'refuse', field: 'spec.targetRef.kind' },
   {
     mirrors: `${T} "target-ref-and-selector-cannot-both-be-set"`,
     spec: denyWith({ ...LEDGER, targetRef: gatewayRef }),
     verdict: 'refuse',
-    field: 'spec.targetRef',
+    field: 'spec',
   },
   {
     mirrors: `${T} "target-refs-and-selector-cannot-both-be-set"`,
     spec: denyWith({ ...LEDGER, targetRefs: [{ kind: 'Service', name: 'ledger' }] }),
     verdict: 'refuse',
-    field: 'spec.targetRefs',
+    field: 'spec',
   },
   // Istio's case builds a non-nil empty list in Go. From YAML, the webhook decodes `from: []` (and
   // `to: []`) with protobuf JSON, which leaves an empty list unset: the webhook accepts it.
