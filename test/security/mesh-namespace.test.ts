@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { DataplaneMode, MeshNamespace } from '../../src';
+import { CanaryService, DataplaneMode, IstioAnalyzer, MeshNamespace } from '../../src';
 import { synthAppValid, synthValid } from '../support/schema';
 
 describe('MeshNamespace', () => {
@@ -52,5 +52,29 @@ describe('MeshNamespace', () => {
 
   test('the name is a DNS label', () => {
     expect(() => new MeshNamespace(Testing.chart(), 'ns', { name: 'Shop_1' })).toThrow("[test/ns] 'name' (Shop_1) must be a DNS-1123 label");
+  });
+});
+
+describe('deny-by-default with the analyzer', () => {
+  function shop(grant: boolean) {
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new MeshNamespace(chart, 'ns', { name: 'shop' });
+    const reviews = new CanaryService(chart, 'reviews', { versions: [{ name: 'v1', image: 'example/reviews:1' }, { name: 'v2', image: 'example/reviews:2', weight: 5 }] });
+    const ratings = new CanaryService(chart, 'ratings', { versions: [{ name: 'v1', image: 'example/ratings:1' }, { name: 'v2', image: 'example/ratings:2', weight: 5 }] });
+    if (grant) {
+      ratings.allowFrom(reviews);
+      reviews.allowFromNamespace('istio-system');
+    }
+    synthAppValid(app);
+    return IstioAnalyzer.of(chart).findings.filter((f) => f.code === 'CKI0004').map((f) => `${f.level} ${f.kind}/${f.namespace}/${f.name}`);
+  }
+
+  test('a service nobody may call is reported (CKI0004)', () => {
+    expect(shop(false)).toEqual(['Warning Service/shop/reviews', 'Warning Service/shop/ratings']);
+  });
+
+  test('granted services are not', () => {
+    expect(shop(true)).toEqual([]);
   });
 });
