@@ -2,6 +2,9 @@
  * The fleet of the performance benchmark and the determinism test: N CanaryServices (two
  * versions, a header dark launch, resilience) spread over 10 team namespaces, behind one
  * SecureGateway in namespace `edge` that serves 50 hosts, each routed to one of the services.
+ * Zero trust: each team namespace is a MeshNamespace (STRICT, deny-by-default), each service
+ * may be called by the one before it (often across namespaces), and the gateway is granted
+ * access to the services it routes to.
  */
 import { App, Chart, Duration } from 'cdk8s';
 import type * as source from '../src';
@@ -14,8 +17,9 @@ const PUBLIC_HOSTS = 50;
  * package, as users run it; the tests use the TypeScript source).
  */
 export function buildFleet(app: App, services: number, lib: typeof source): void {
-  const { CanaryService, GatewayRouteTarget, RetryOn, SecureGateway, StringMatch } = lib;
+  const { CanaryService, GatewayRouteTarget, MeshNamespace, RetryOn, SecureGateway, StringMatch } = lib;
   const teams = Array.from({ length: TEAMS }, (_, i) => new Chart(app, `team-${i}`, { namespace: `team-${i}` }));
+  teams.forEach((team, i) => new MeshNamespace(team, 'namespace', { name: `team-${i}` }));
   const canaries: source.CanaryService[] = [];
   for (let i = 0; i < services; i++) {
     canaries.push(new CanaryService(teams[i % TEAMS], `svc-${i}`, {
@@ -29,6 +33,7 @@ export function buildFleet(app: App, services: number, lib: typeof source): void
         outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30) },
       },
     }));
+    if (i > 0) canaries[i].allowFrom(canaries[i - 1], { methods: ['GET'] });
   }
   const edge = new Chart(app, 'edge', { namespace: 'edge' });
   const hosts = Array.from({ length: Math.min(PUBLIC_HOSTS, services) }, (_, i) => `svc-${i}.example.com`);
