@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AuthorizationPolicy } from './authorization-policy';
 import { PeerAuthentication, PeerAuthenticationMode } from './peer-authentication';
+import { IstioAnalyzer } from '../istio-analyzer';
 import { applyIngressGrantsInNamespace } from '../private/ingress-grants';
 import { invalid } from '../private/invalid';
 import { register } from '../private/registry';
@@ -124,6 +125,8 @@ export class MeshNamespace extends Construct {
     });
     // A Namespace has no namespace, whatever its chart's.
     if (this.namespace.metadata.namespace !== undefined) this.namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    // The analyzer checks the Namespace object (name, labels, annotations) even when no policy is created below.
+    IstioAnalyzer.of(this);
 
     this.denyByDefault = props.denyByDefault ?? true;
     if (props.strictMtls ?? true) {

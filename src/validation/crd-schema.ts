@@ -64,7 +64,9 @@ function walk(schema: any, value: any, field: string, f: Findings): void {
   // CEL rules assume the schema holds (the API server runs them only then).
   if (f.count === before) {
     for (const rule of schema['x-kubernetes-validations'] ?? []) {
-      if (!holds(CEL_RULES[rule.rule], value)) f.error(field, value, celRule(rule.message), `the API server refuses it (CRD rule \`${rule.source}\`)`);
+      // A rule may span lines in the CRD (AuthorizationPolicy's serviceAccounts rule): quote it on one line, so a finding is one line.
+      const source = rule.source.replace(/\s*\n\s*/g, ' ');
+      if (!holds(CEL_RULES[rule.rule], value)) f.error(field, value, celRule(rule.message), `the API server refuses it (CRD rule \`${source}\`)`);
     }
   }
 }

@@ -3,12 +3,14 @@
  * values (int32/uint32 edges, 0, 1ms, 65535/65536), and mutations of each field (fractions,
  * negatives, huge numbers, bad names). Each case builds one construct in a fresh chart.
  */
+import { generateKeyPairSync } from 'crypto';
 import { Chart, Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  CanaryService, ClientTlsMode, Destination, DestinationRule, Gateway, GatewayRouteTarget, H2UpgradePolicy, LoadBalancerAlgorithm, Protocol,
-  PeerAuthentication, PeerAuthenticationMode, ResilientRoute, RetryOn, SecureGateway, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution,
-  Sidecar, StringMatch, TlsMode, VirtualService,
+  AuthorizationAction, AuthorizationCondition, AuthorizationPolicy, AuthorizationRule, CanaryService, ClientTlsMode, ConditionKey, DataplaneMode,
+  Destination, DestinationRule, Gateway, GatewayRouteTarget, H2UpgradePolicy, LoadBalancerAlgorithm, MeshNamespace, PolicyTarget, Protocol,
+  PeerAuthentication, PeerAuthenticationMode, RequestAuthentication, RequestOperation, RequestSource, ResilientRoute, RetryOn, SecureGateway,
+  ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, Sidecar, StringMatch, TlsMode, VirtualService,
 } from '../../src';
 
 /** A construct to build in `chart`, with a description for counterexamples. */
@@ -189,6 +191,175 @@ const peerAuthentication = fc.record({
   build: (chart) => new PeerAuthentication(chart, 'pa', { selector: p.selector, mode: p.mode, portLevelMtls: p.ports }),
 }));
 
+// ---------------------------------------------------------------------------------------------
+// Security policies: AuthorizationPolicy, RequestAuthentication, MeshNamespace.
+
+/** Mostly one of the valid values, sometimes one of the invalid ones. */
+const mostly = <T>(valid: T[], invalid: T[]): fc.Arbitrary<T> =>
+  fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...valid) }, { weight: 1, arbitrary: fc.constantFrom(...invalid) });
+
+/** Workload selector labels, with empty and wildcard keys and values (refused by the CRD). */
+const selector = fc.dictionary(mostly(['app', 'version'], ['', 'a*']), mostly(['reviews', 'v1'], ['', '*']), { minKeys: 1, maxKeys: 2 });
+const targetName = mostly(['ingress', 'reviews'], ['', 'a'.repeat(254)]);
+const policyTarget: fc.Arbitrary<PolicyTarget> = fc.oneof(
+  { weight: 4, arbitrary: fc.tuple(fc.constantFrom('gateway', 'gatewayClass', 'service', 'serviceEntry'), targetName).map(([f, n]) => PolicyTarget[f](n)) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.constantFrom('', 'apps', 'Bad_Group', 'gateway.networking.k8s.io'), fc.constantFrom('Deployment', 'Gateway', '', '1Kind'), targetName)
+      .map(([g, k, n]) => PolicyTarget.of(g, k, n)),
+  },
+);
+/** Where a policy applies: nothing, a selector, targets, or (refused by the constructor) both. */
+const policyScope = fc.oneof(
+  { weight: 3, arbitrary: fc.constant({}) },
+  { weight: 3, arbitrary: fc.record({ selector }) },
+  { weight: 3, arbitrary: fc.record({ targetRefs: fc.array(policyTarget, { maxLength: 2 }) }) },
+  { weight: 1, arbitrary: fc.record({ selector, targetRefs: fc.array(policyTarget, { minLength: 1, maxLength: 2 }) }) },
+);
+/** A scope as counterexamples print it (PolicyTarget keeps its fields on a class instance). */
+const showScope = (s: { selector?: object; targetRefs?: PolicyTarget[] }) => ({ ...s, targetRefs: s.targetRefs?.map((t) => `${t.group}/${t.kind}/${t.name}`) });
+
+const ipValue = mostly(['10.0.0.0/8', '10.0.0.1', '::1', '2001:db8::/32', '10.0.0.1/8'], ['10.0.0.0/33', '300.1.1.1', '', 'a.b.c.d', '10.0.0.0/08', 'fe80::1%eth0']);
+/** Each `from.source` field and its `not…` twin share values. */
+const SOURCE_VALUES = withNot({
+  principals: mostly(['cluster.local/ns/a/sa/b', '*', 'cluster.local/*', '*/sa/b'], ['', 'spiffe://cluster.local/ns/a/sa/b', 'a*b']),
+  requestPrincipals: mostly(['https://issuer.example.com/sub', '*', 'https://issuer.example.com/*'], ['']),
+  namespaces: mostly(['default', 'a', '*', 'prod-*'], ['', 'Bad_NS']),
+  serviceAccounts: mostly(['a/b', 'default/reviews', 'b'], ['', 'a/b/c', '*', '/b', 'a/', 'a'.repeat(321)]),
+  trustDomains: mostly(['cluster.local', '*', '*.local'], ['', 'a*b*', 'cluster.local/ns/a']),
+  ipBlocks: ipValue,
+  remoteIpBlocks: ipValue,
+});
+const OPERATION_VALUES = withNot({
+  hosts: fc.oneof(host, fc.constantFrom('example.com:8080', '*')),
+  ports: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 70000 }) }, { weight: 1, arbitrary: fc.constantFrom(1, 65535, 65536, 8.5, -1) }),
+  methods: mostly(['GET', 'POST', 'CONNECT', '*'], ['', 'get']),
+  paths: mostly(['/api', '/api/*', '*.js', '/books/{*}/reviews', '/a/{**}', '/{*}/{**}', '/{*}/b', '*'], ['/a/{**}/b', '/a{*}', '', '/a/{x}', '/{**}/{*}']),
+});
+function withNot(values: Record<string, fc.Arbitrary<unknown>>): Record<string, fc.Arbitrary<unknown>> {
+  return Object.fromEntries(Object.entries(values).flatMap(([name, a]) => [[name, a], [`not${name[0].toUpperCase()}${name.slice(1)}`, a]]));
+}
+/** An object setting 1..2 (rarely 0) of the fields of `values`, each to 1..2 (rarely 0) values. */
+function someFields<T>(values: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<T> {
+  const field = fc.constantFrom(...Object.keys(values))
+    .chain((name) => fc.array(values[name], { minLength: 1, maxLength: 2 }).map((v) => [name, v] as const));
+  const fields = fc.oneof({ weight: 8, arbitrary: fc.array(field, { minLength: 1, maxLength: 2 }) }, { weight: 1, arbitrary: fc.constant([]) });
+  return fields.map((f) => Object.fromEntries(f) as T);
+}
+const conditionKey = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...Object.values(ConditionKey).filter((v): v is ConditionKey => v instanceof ConditionKey)) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(ConditionKey.requestHeader('x-tenant'), ConditionKey.requestClaim('realm', 'roles'), ConditionKey.requestClaim('sub'),
+      ConditionKey.requestHeader(''), ConditionKey.requestClaim()),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('source.ip', 'experimental.envoy.filters.a[b]', 'request.nonsense', '', 'destination.namespace', 'request.headers[]',
+      'destination.labels[app]')
+      .map((k) => ConditionKey.of(k)),
+  },
+);
+/** Values valid for some keys only: IPs for the IP keys, ports for destination.port, `ns/sa` for source.serviceAccount. */
+const conditionValue = fc.oneof(ipValue, mostly(['8080', 'a/b', 'cluster.local', '*', 'acme', 'x*'], ['70000', 'a/b/c', 'a*b*', '']));
+const condition: fc.Arbitrary<AuthorizationCondition> = fc.record({
+  key: conditionKey,
+  values: opt(fc.array(conditionValue, { minLength: 1, maxLength: 2 })),
+  notValues: opt(fc.array(conditionValue, { maxLength: 2 })),
+}, { requiredKeys: ['key'] });
+const authorizationRule: fc.Arbitrary<AuthorizationRule> = fc.record({
+  from: opt(fc.array(someFields<RequestSource>(SOURCE_VALUES), { minLength: 1, maxLength: 2 })),
+  to: opt(fc.array(someFields<RequestOperation>(OPERATION_VALUES), { minLength: 1, maxLength: 2 })),
+  when: opt(fc.array(condition, { maxLength: 2 })),
+}, { requiredKeys: [] });
+const showRule = (r: AuthorizationRule) => ({ ...r, when: r.when?.map((c) => ({ ...c, key: c.key.key })) });
+
+/** The action and the external authorizer: a provider mostly only with CUSTOM, where it is required. */
+const notCustom = fc.constantFrom(AuthorizationAction.ALLOW, AuthorizationAction.DENY, AuthorizationAction.AUDIT);
+const actionAndProvider = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ action: opt(notCustom) }) },
+  { weight: 2, arbitrary: fc.record({ action: fc.constant(AuthorizationAction.CUSTOM), provider: mostly(['ext-authz', 'my.provider'], ['']) }) },
+  { weight: 1, arbitrary: fc.record({ action: opt(fc.constantFrom(...Object.values(AuthorizationAction))), provider: opt(fc.constantFrom('ext-authz', '')) }) },
+);
+const authorizationPolicy = fc.record({
+  factory: mostly<'new' | 'allowAll' | 'denyAll' | 'allowNothing'>(['new', 'new', 'new', 'allowAll', 'denyAll', 'allowNothing'], ['allowAll', 'denyAll', 'allowNothing']),
+  scope: policyScope,
+  actionAndProvider,
+  rules: fc.array(authorizationRule, { maxLength: 2 }),
+  /** Add the rules with addRule() rather than the rules prop (a factory's policy refuses them). */
+  addRules: fc.boolean(),
+}).map((p): FuzzCase => ({
+  kind: 'AuthorizationPolicy',
+  props: { ...p, scope: showScope(p.scope), rules: p.rules.map(showRule) },
+  build: (chart) => {
+    const policy = p.factory === 'new'
+      ? new AuthorizationPolicy(chart, 'ap', { ...p.scope, ...p.actionAndProvider, rules: p.addRules ? undefined : p.rules })
+      : AuthorizationPolicy[p.factory](chart, 'ap', p.scope);
+    // The factories' policies get rules only in the invalid draws (the second list of `mostly`), or none.
+    if (p.addRules || p.factory !== 'new') p.rules.forEach((r) => policy.addRule(r));
+  },
+}));
+
+/** A small valid JWK Set (one public EC key), and inline key sets Istio refuses or warns about. */
+const JWKS = JSON.stringify({ keys: [{ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }), kid: 'k1' }] });
+const jwks = mostly([JWKS, '{"keys":[]}', '{"keys":[{"kty":"oct","k":"AAAA"}]}'], ['not-json', '', '[]', '{"keys":[{"kty":"RSA","e":"AQAB"}]}', '{"keys":']);
+const jwksUri = mostly(['https://a.example.com/jwks.json', 'http://a.example.com/jwks', 'HTTPS://a.example.com/k', 'https://[2001:db8::1]:8443/k'],
+  ['ftp://a.example.com/jwks', 'not a url', 'https://', '://x', 'https://a b/k', 'https://a.example.com/\tk', 'https://[10.0.0.1]/k', '']);
+const names = (valid: string[]) => opt(fc.array(mostly(valid, ['']), { maxLength: 2 }));
+const jwtRule = fc.record({
+  issuer: mostly(['https://accounts.example.com', 'issuer'], ['']),
+  keys: fc.oneof(
+    { weight: 2, arbitrary: fc.constant({}) },
+    { weight: 3, arbitrary: fc.record({ jwksUri }) },
+    { weight: 2, arbitrary: fc.record({ jwks }) },
+    { weight: 1, arbitrary: fc.record({ jwksUri, jwks }) },
+  ),
+  audiences: names(['api', 'https://api.example.com']),
+  fromHeaders: opt(fc.array(
+    fc.record({ name: mostly(['Authorization', 'x-jwt'], ['']), prefix: opt(fc.constantFrom('Bearer ', '')) }, { requiredKeys: ['name'] }),
+    { maxLength: 2 },
+  )),
+  fromParams: names(['access_token']),
+  fromCookies: names(['session']),
+  outputPayloadToHeader: opt(fc.constantFrom('x-jwt-payload', 'bad header')),
+  outputClaimToHeaders: opt(fc.array(fc.record({
+    header: mostly(['x-jwt-sub', 'X_Claim'], ['bad header', 'x:y', '', 'é']),
+    claim: mostly(['sub', 'a.b'], ['']),
+  }), { maxLength: 2 })),
+  spaceDelimitedClaims: names(['scope']),
+  timeoutMs: opt(fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 5000 }) }, { weight: 1, arbitrary: fc.constantFrom(0.5, 1.5, 0) })),
+  forwardOriginalToken: opt(fc.boolean()),
+}).map(({ keys, ...rule }) => ({ ...rule, ...keys }));
+const requestAuthentication = fc.record({
+  scope: policyScope,
+  /** 1..2 rules; none (refused) one time in nine. */
+  jwtRules: fc.tuple(fc.array(jwtRule, { minLength: 1, maxLength: 2 }), fc.nat(8)).map(([rules, n]) => (n === 0 ? [] : rules)),
+}).map((p): FuzzCase => ({
+  kind: 'RequestAuthentication',
+  props: { ...p, scope: showScope(p.scope) },
+  build: (chart) => new RequestAuthentication(chart, 'ra', {
+    ...p.scope,
+    jwtRules: p.jwtRules.map(({ timeoutMs, ...rule }) => ({ ...rule, timeout: timeoutMs === undefined ? undefined : Duration.millis(timeoutMs) })),
+  }),
+}));
+
+const meshNamespace = fc.record({
+  name: dnsLabel,
+  dataplane: opt(mostly(['sidecar', 'ambient', '1-30', 'canary'], ['', 'Bad Rev!', 'a'.repeat(64)])),
+  labels: opt(fc.dictionary(mostly(['team', 'app.kubernetes.io/name'], ['istio-injection', 'istio.io/rev', 'Bad Key!', '']), mostly(['a', ''], ['bad value!']),
+    { maxKeys: 2 })),
+  strictMtls: opt(fc.boolean()),
+  denyByDefault: opt(fc.boolean()),
+}).map((p): FuzzCase => ({
+  kind: 'MeshNamespace',
+  props: p,
+  build: (chart) => new MeshNamespace(chart, 'ns', {
+    ...p,
+    dataplane: p.dataplane === undefined ? undefined
+      : p.dataplane === 'sidecar' ? DataplaneMode.sidecar() : p.dataplane === 'ambient' ? DataplaneMode.ambient() : DataplaneMode.sidecarRevision(p.dataplane),
+  }),
+}));
+
 /** Every construct's generator, by kind. */
 export const FUZZ_CASES: Record<string, fc.Arbitrary<FuzzCase>> = {
   DestinationRule: destinationRule,
@@ -200,4 +371,7 @@ export const FUZZ_CASES: Record<string, fc.Arbitrary<FuzzCase>> = {
   SecureGateway: secureGateway,
   ResilientRoute: resilientRoute,
   PeerAuthentication: peerAuthentication,
+  AuthorizationPolicy: authorizationPolicy,
+  RequestAuthentication: requestAuthentication,
+  MeshNamespace: meshNamespace,
 };

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { FUZZ_CASES } from './arbitraries';
 import { runCase } from './differential';
-import { IstioAnalyzer, Protocol, ServiceEntry, ServiceEntryResolution } from '../../src';
+import { AuthorizationPolicy, IstioAnalyzer, MeshNamespace, Protocol, ServiceEntry, ServiceEntryResolution } from '../../src';
 
 // A fixed seed in CI, so a failure reproduces; `npx projen fuzz` runs more cases with new seeds.
 const SEED = 20261127;
@@ -29,6 +29,16 @@ describe('regressions', () => {
   test('a STATIC ServiceEntry with a unix-socket endpoint (the CRD rule uses substring(), from Kubernetes\' string library)', () => {
     const props = { hosts: ['a'], ports: [{ number: 1, protocol: Protocol.HTTP }], resolution: ServiceEntryResolution.STATIC, endpoints: [{ address: 'unix:///var/run/a.sock' }] };
     expect(runCase({ kind: 'ServiceEntry', props, build: (chart) => new ServiceEntry(chart, 'se', props) }).kind).toBe('accepted');
+  });
+
+  test('a source with notServiceAccounts and principals is refused on located lines (the CRD rule quoted in the message spans two lines)', () => {
+    const props = { rules: [{ from: [{ principals: ['cluster.local/ns/a/sa/b'], notServiceAccounts: ['a/b'] }] }] };
+    expect(runCase({ kind: 'AuthorizationPolicy', props, build: (chart) => new AuthorizationPolicy(chart, 'ap', props) }).kind).toBe('refused');
+  });
+
+  test('a MeshNamespace without policies (strictMtls and denyByDefault off) still has its Namespace checked: an upper-case name is refused', () => {
+    const props = { name: 'UPPER', strictMtls: false, denyByDefault: false };
+    expect(runCase({ kind: 'MeshNamespace', props, build: (chart) => new MeshNamespace(chart, 'ns', props) }).kind).toBe('refused');
   });
 });
 
@@ -61,6 +71,36 @@ describe('the analyzer on manifests of any shape', () => {
     },
     { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'sc', namespace: 'a' }, spec: { egress: [{ hosts: ['./*'] }] } },
     { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'pa', namespace: 'a' }, spec: { mtls: { mode: 'STRICT' } } },
+    {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'ap', namespace: 'a' },
+      spec: {
+        selector: { matchLabels: { app: 'r' } },
+        action: 'ALLOW',
+        rules: [{
+          from: [{ source: { principals: ['cluster.local/ns/a/sa/b'], ipBlocks: ['10.0.0.0/8'] } }],
+          to: [{ operation: { methods: ['GET'], paths: ['/api/{*}'], ports: ['80'] } }],
+          when: [{ key: 'request.headers[x-tenant]', values: ['acme'] }],
+        }],
+      },
+    },
+    {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'RequestAuthentication',
+      metadata: { name: 'ra', namespace: 'a' },
+      spec: {
+        targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw' }],
+        jwtRules: [{
+          issuer: 'https://accounts.example.com',
+          jwksUri: 'https://accounts.example.com/jwks.json',
+          audiences: ['api'],
+          fromHeaders: [{ name: 'Authorization', prefix: 'Bearer ' }],
+          outputClaimToHeaders: [{ header: 'x-jwt-sub', claim: 'sub' }],
+          timeout: '5s',
+        }],
+      },
+    },
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'r', namespace: 'a' }, spec: { selector: { app: 'r' }, ports: [{ name: 'http', port: 80 }] } },
     {
       apiVersion: 'apps/v1',
