@@ -110,14 +110,14 @@ export class MeshNamespace extends Construct {
   public constructor(scope: Construct, id: string, props: MeshNamespaceProps) {
     super(scope, id);
     this.name = props.name;
-    if (!isDns1123Label(props.name)) {
+    if (!isDns1123Label(props.name) || props.name !== props.name.toLowerCase()) {
       invalid(this, 'name', props.name, 'must be a DNS-1123 label (lowercase letters, digits and -, at most 63)', "e.g. 'bookinfo'");
     }
     const dataplane = props.dataplane ?? DataplaneMode.sidecar();
     for (const key of Object.keys(props.labels ?? {})) {
       if (DATAPLANE_LABELS.includes(key)) {
         invalid(this, `labels.${key}`, props.labels![key], `conflicts with the dataplane (${dataplane.description}), which sets the mesh labels`,
-          `remove the label and choose the mode with 'dataplane' (DataplaneMode.sidecar(), sidecarRevision() or ambient())`);
+          "remove the label and choose the mode with 'dataplane' (DataplaneMode.sidecar(), sidecarRevision() or ambient())");
       }
     }
     this.namespace = new kplus.k8s.KubeNamespace(this, 'Namespace', {

@@ -7,10 +7,17 @@ import { textOf } from './shape';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const LOWER_DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const IANA_SERVICE_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const ANNOTATIONS_MAX_BYTES = 256 * 1024;
-/** Kinds whose names must be DNS labels (they become DNS names themselves). */
-const LABEL_NAMED = new Set(['Service', 'Namespace']);
+/**
+ * Kinds whose names must be DNS labels (they become DNS names themselves): a Service's a
+ * DNS-1035 label (starting with a letter), a Namespace's a DNS-1123 label (a digit may lead).
+ */
+const LABEL_NAMED: Record<string, { pattern: RegExp; rule: string }> = {
+  Service: { pattern: DNS1035_LABEL, rule: 'must be a DNS label: at most 63 lower-case letters, digits and "-", starting with a letter and ending with a letter or digit' },
+  Namespace: { pattern: LOWER_DNS1123_LABEL, rule: 'must be a DNS label: at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit' },
+};
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 const API_SERVER = 'the API server refuses it';
 
@@ -28,10 +35,9 @@ function validateObjectMeta(manifest: any, f: Findings): void {
   if ((typeof name !== 'string' || name.length === 0) && !meta.generateName) {
     f.error('metadata.name', name, 'is required', 'give the object a name (metadata.name)');
   } else if (typeof name === 'string'
-    && (LABEL_NAMED.has(manifest.kind) ? !DNS1035_LABEL.test(name) || name.length > 63 : !DNS1123_SUBDOMAIN.test(name) || name.length > 253)) {
-    const rule = LABEL_NAMED.has(manifest.kind)
-      ? 'must be a DNS label: at most 63 lower-case letters, digits and "-", starting with a letter and ending with a letter or digit'
-      : 'must be a DNS subdomain: at most 253 lower-case letters, digits, "-" and ".", starting and ending with a letter or digit';
+    && (LABEL_NAMED[manifest.kind] ? !LABEL_NAMED[manifest.kind].pattern.test(name) || name.length > 63 : !DNS1123_SUBDOMAIN.test(name) || name.length > 253)) {
+    const rule = LABEL_NAMED[manifest.kind]?.rule
+      ?? 'must be a DNS subdomain: at most 253 lower-case letters, digits, "-" and ".", starting and ending with a letter or digit';
     f.error('metadata.name', name, rule, `${API_SERVER}; rename it, e.g. '${suggestName(name)}'`);
   }
   if (meta.namespace !== undefined && !(typeof meta.namespace === 'string' && isDns1123Label(meta.namespace) && meta.namespace === meta.namespace.toLowerCase())) {

@@ -78,3 +78,12 @@ describe('deny-by-default with the analyzer', () => {
     expect(shop(true)).toEqual([]);
   });
 });
+
+// Kubernetes checks Namespace names as DNS-1123 labels (a digit may lead; apimachinery
+// ValidateNamespaceName), Service names as DNS-1035 labels.
+test('a namespace name may start with a digit, and must be lower case', () => {
+  const chart = Testing.chart();
+  new MeshNamespace(chart, 'ns', { name: '1shop' });
+  expect(synthValid(chart)[0].metadata.name).toBe('1shop');
+  expect(() => new MeshNamespace(Testing.chart(), 'upper', { name: 'Shop' })).toThrow("[test/upper] 'name' (Shop) must be a DNS-1123 label");
+});
