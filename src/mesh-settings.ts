@@ -17,6 +17,12 @@ export class MeshSettings {
   /** The cluster domain when none is set, as in Kubernetes and Istio. */
   public static readonly DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 
+  /** Context key of the trust domain. */
+  public static readonly TRUST_DOMAIN_CONTEXT = 'cdk8s-istio:trustDomain';
+
+  /** The trust domain when none is set, as in Istio's default mesh config. */
+  public static readonly DEFAULT_TRUST_DOMAIN = 'cluster.local';
+
   /**
    * Sets the cluster domain (Istio's domain suffix) for everything under `scope`: hosts that
    * cross namespaces are written as `<name>.<namespace>.svc.<cluster domain>`.
@@ -32,12 +38,6 @@ export class MeshSettings {
     const value = scope.node.tryGetContext(MeshSettings.CLUSTER_DOMAIN_CONTEXT);
     return typeof value === 'string' && value.length > 0 ? value : MeshSettings.DEFAULT_CLUSTER_DOMAIN;
   }
-
-  /** Context key of the trust domain. */
-  public static readonly TRUST_DOMAIN_CONTEXT = 'cdk8s-istio:trustDomain';
-
-  /** The trust domain when none is set, as in Istio's default mesh config. */
-  public static readonly DEFAULT_TRUST_DOMAIN = 'cluster.local';
 
   /**
    * Sets the mesh's trust domain (`meshConfig.trustDomain`) for everything under `scope`:

@@ -47,9 +47,9 @@ describe('bookinfo example', () => {
       ['reviews', REVIEWS, 'ratings', 'GET', '/admin', false],
       ['details', DETAILS, 'reviews', 'GET', '/reviews/0', false],
       ['a plain-text client', undefined, 'productpage', 'GET', '/productpage', false],
-    ])('%s (%s) calling %s %s %s: allowed=%s', (_who, caller, app, method, path, allowed) => {
+    ])('%s (%s) calling %s %s %s: allowed=%s', (_who, caller, app, method, requestPath, allowed) => {
       const labels = app === 'reviews' ? { app, version: 'v2' } : pod(app).labels;
-      expect(model.decide({ principal: caller }, { ...pod(app), labels, method, path }).allowed).toBe(allowed);
+      expect(model.decide({ principal: caller }, { ...pod(app), labels, method, path: requestPath }).allowed).toBe(allowed);
     });
 
     test('every service is called by someone: no CKI0004 (deny-by-default with nobody allowed)', () => {

@@ -6,9 +6,9 @@ import { authorizationPolicyExample } from '../examples/patterns/authorization-p
 import { canaryExample } from '../examples/patterns/canary';
 import { existingWorkloadExample } from '../examples/patterns/existing-workload';
 import { peerAuthenticationExample } from '../examples/patterns/peer-authentication';
-import { zeroTrustExample } from '../examples/patterns/zero-trust';
 import { resilientRouteExample } from '../examples/patterns/resilient-route';
 import { secureGatewayExample } from '../examples/patterns/secure-gateway';
+import { zeroTrustExample } from '../examples/patterns/zero-trust';
 import { quickstart } from '../examples/quickstart/app';
 
 const root = path.join(__dirname, '..');

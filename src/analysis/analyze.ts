@@ -17,11 +17,11 @@ import { checkCrossNamespaceHosts, checkDestinationPorts, checkDestinationSubset
 import { checkDuplicateObjects } from './checks/duplicates';
 import { checkConflictingGateways, checkGatewaySelectors, checkVirtualServiceGateways } from './checks/gateways';
 import { checkMeshHostConflicts } from './checks/mesh-hosts';
+import { checkPrincipalServiceAccounts } from './checks/principals';
 import { checkJwksFetchRestriction, checkJwtClaimRoutes } from './checks/request-authentication';
 import {
   checkAuthorizationPolicyNamespaces, checkAuthorizationPolicyWorkloads, checkDenyByDefault, checkGatewayApiSelectors,
 } from './checks/security';
-import { checkPrincipalServiceAccounts } from './checks/principals';
 import { checkServicePorts } from './checks/services';
 
 /** Options of an analysis run. */

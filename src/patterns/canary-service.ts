@@ -15,10 +15,10 @@ import { checkPort, invalid } from '../private/invalid';
 import { addPodLabels, apiObjectOfKind, containerPorts, WORKLOAD_KINDS } from '../private/object-reference';
 import { register } from '../private/registry';
 import { checkResilience } from '../private/resilience-check';
+import { identitiesOf } from '../private/workload-identities';
 import { PeerAuthentication, PeerAuthenticationMode } from '../security/peer-authentication';
 import { AllowOptions, WorkloadAuthorization } from '../security/workload-authorization';
 import { WorkloadIdentity } from '../security/workload-identity';
-import { identitiesOf } from '../private/workload-identities';
 import { isDns1123Label } from '../validation/names';
 
 /** Istio's sidecar runs as this UID; application containers must not. */

@@ -94,12 +94,14 @@ enum Intent {
 export class AuthorizationPolicy extends Construct {
   /** A policy that allows every request to the workloads it applies to. */
   public static allowAll(scope: Construct, id: string, options: AuthorizationPolicyScopeOptions = {}): AuthorizationPolicy {
-    return AuthorizationPolicy.withIntent(new AuthorizationPolicy(scope, id, { ...options, action: AuthorizationAction.ALLOW }), Intent.ALLOW_ALL);
+    const policy = new AuthorizationPolicy(scope, id, { ...options, action: AuthorizationAction.ALLOW });
+    return AuthorizationPolicy.withIntent(policy, Intent.ALLOW_ALL);
   }
 
   /** A policy that denies every request to the workloads it applies to, whatever ALLOW policies say. */
   public static denyAll(scope: Construct, id: string, options: AuthorizationPolicyScopeOptions = {}): AuthorizationPolicy {
-    return AuthorizationPolicy.withIntent(new AuthorizationPolicy(scope, id, { ...options, action: AuthorizationAction.DENY }), Intent.DENY_ALL);
+    const policy = new AuthorizationPolicy(scope, id, { ...options, action: AuthorizationAction.DENY });
+    return AuthorizationPolicy.withIntent(policy, Intent.DENY_ALL);
   }
 
   /**
@@ -107,7 +109,13 @@ export class AuthorizationPolicy extends Construct {
    * requests that another ALLOW policy allows (Istio's "allow-nothing" policy).
    */
   public static allowNothing(scope: Construct, id: string, options: AuthorizationPolicyScopeOptions = {}): AuthorizationPolicy {
-    return AuthorizationPolicy.withIntent(new AuthorizationPolicy(scope, id, { ...options, action: AuthorizationAction.ALLOW }), Intent.ALLOW_NOTHING);
+    const policy = new AuthorizationPolicy(scope, id, { ...options, action: AuthorizationAction.ALLOW });
+    return AuthorizationPolicy.withIntent(policy, Intent.ALLOW_NOTHING);
+  }
+
+  private static withIntent(policy: AuthorizationPolicy, intent: Intent): AuthorizationPolicy {
+    policy.intent = intent;
+    return policy;
   }
 
   /** The underlying L1 object; use it as an escape hatch (e.g. `resource.addJsonPatch()`). */
@@ -124,10 +132,6 @@ export class AuthorizationPolicy extends Construct {
   private readonly ruleProducers: Array<() => AuthorizationRule[]> = [];
   private selectorProducer?: () => { [key: string]: string };
 
-  private static withIntent(policy: AuthorizationPolicy, intent: Intent): AuthorizationPolicy {
-    policy.intent = intent;
-    return policy;
-  }
 
   /** Defines an AuthorizationPolicy in `scope`. */
   public constructor(scope: Construct, id: string, props: AuthorizationPolicyProps = {}) {

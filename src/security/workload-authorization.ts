@@ -3,9 +3,9 @@ import { Construct, IConstruct } from 'constructs';
 import { AuthorizationPolicy } from './authorization-policy';
 import { AuthorizationRule, RequestSource } from './authorization-rule';
 import { WorkloadIdentity } from './workload-identity';
-import { identitiesOf, principalsOf } from '../private/workload-identities';
 import { applyIngressGrantsTo } from '../private/ingress-grants';
 import { checkPort, invalid } from '../private/invalid';
+import { identitiesOf, principalsOf } from '../private/workload-identities';
 
 /** What a grant allows the caller to ask for. Unset fields allow anything. */
 export interface AllowOptions {

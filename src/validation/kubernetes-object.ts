@@ -34,8 +34,8 @@ function validateObjectMeta(manifest: any, f: Findings): void {
   const name = meta.name;
   if ((typeof name !== 'string' || name.length === 0) && !meta.generateName) {
     f.error('metadata.name', name, 'is required', 'give the object a name (metadata.name)');
-  } else if (typeof name === 'string'
-    && (LABEL_NAMED[manifest.kind] ? !LABEL_NAMED[manifest.kind].pattern.test(name) || name.length > 63 : !DNS1123_SUBDOMAIN.test(name) || name.length > 253)) {
+  } else if (typeof name === 'string' && (LABEL_NAMED[manifest.kind]
+    ? !LABEL_NAMED[manifest.kind].pattern.test(name) || name.length > 63 : !DNS1123_SUBDOMAIN.test(name) || name.length > 253)) {
     const rule = LABEL_NAMED[manifest.kind]?.rule
       ?? 'must be a DNS subdomain: at most 253 lower-case letters, digits, "-" and ".", starting and ending with a letter or digit';
     f.error('metadata.name', name, rule, `${API_SERVER}; rename it, e.g. '${suggestName(name)}'`);

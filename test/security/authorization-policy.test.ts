@@ -10,18 +10,31 @@ describe('AuthorizationPolicy', () => {
       selector: { app: 'ratings' },
       rules: [{
         from: [{
-          principals: ['cluster.local/ns/shop/sa/reviews'], notPrincipals: ['cluster.local/ns/shop/sa/bot'],
-          requestPrincipals: ['https://issuer.example.com/*'], notRequestPrincipals: ['https://issuer.example.com/banned'],
-          namespaces: ['shop'], notNamespaces: ['legacy'],
-          trustDomains: ['cluster.local'], notTrustDomains: ['old.local'],
-          ipBlocks: ['10.0.0.0/8'], notIpBlocks: ['10.1.0.0/16'], remoteIpBlocks: ['203.0.113.0/24'], notRemoteIpBlocks: ['203.0.113.7'],
+          principals: ['cluster.local/ns/shop/sa/reviews'],
+          notPrincipals: ['cluster.local/ns/shop/sa/bot'],
+          requestPrincipals: ['https://issuer.example.com/*'],
+          notRequestPrincipals: ['https://issuer.example.com/banned'],
+          namespaces: ['shop'],
+          notNamespaces: ['legacy'],
+          trustDomains: ['cluster.local'],
+          notTrustDomains: ['old.local'],
+          ipBlocks: ['10.0.0.0/8'],
+          notIpBlocks: ['10.1.0.0/16'],
+          remoteIpBlocks: ['203.0.113.0/24'],
+          notRemoteIpBlocks: ['203.0.113.7'],
         }, {
           // Istio refuses service accounts together with principals or namespaces (CRD CEL rule).
           serviceAccounts: ['shop/reviews'], notServiceAccounts: ['shop/bot'],
         }],
         to: [{
-          hosts: ['ratings.example.com'], notHosts: ['admin.example.com'], ports: [9080], notPorts: [9090],
-          methods: ['GET'], notMethods: ['DELETE'], paths: ['/ratings/*'], notPaths: ['/ratings/admin'],
+          hosts: ['ratings.example.com'],
+          notHosts: ['admin.example.com'],
+          ports: [9080],
+          notPorts: [9090],
+          methods: ['GET'],
+          notMethods: ['DELETE'],
+          paths: ['/ratings/*'],
+          notPaths: ['/ratings/admin'],
         }],
         when: [
           { key: ConditionKey.requestHeader('x-tenant'), values: ['acme'] },

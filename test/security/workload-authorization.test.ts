@@ -62,8 +62,10 @@ describe('grants between workloads', () => {
     ratings.allowFromNamespace('monitoring', { ports: [15020] });
     // Rules are ordered by their operation, so adding a grant is a one-line diff.
     expect(policies(synthAppValid(app))['shop/ratings'].rules).toEqual([
-      { from: [{ source: { principals: ['cluster.local/ns/shop/sa/reviews', 'cluster.local/ns/web/sa/productpage'] } }],
-        to: [{ operation: { methods: ['GET'], paths: ['/ratings/*'] } }] },
+      {
+        from: [{ source: { principals: ['cluster.local/ns/shop/sa/reviews', 'cluster.local/ns/web/sa/productpage'] } }],
+        to: [{ operation: { methods: ['GET'], paths: ['/ratings/*'] } }],
+      },
       { from: [{ source: { namespaces: ['monitoring'] } }], to: [{ operation: { ports: ['15020'] } }] },
       { from: [{ source: { principals: ['cluster.local/ns/web/sa/productpage'] } }] },
     ]);
@@ -81,7 +83,9 @@ describe('grants between workloads', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'ops', { namespace: 'ops' });
     const batch = new ApiObject(chart, 'batch', {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'batch' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'batch' },
       spec: { selector: { matchLabels: { app: 'batch' } }, template: { metadata: { labels: { app: 'batch' } }, spec: { serviceAccountName: 'batch-runner', containers: [{ name: 'c', image: 'x' }] } } },
     });
     const api = new kplus33.Deployment(chart, 'api', { metadata: { name: 'api' }, containers: [{ image: 'example/api:1', portNumber: 8080 }] });
