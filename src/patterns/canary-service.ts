@@ -15,7 +15,7 @@ import { checkPort, invalid } from '../private/invalid';
 import { addPodLabels, apiObjectOfKind, containerPorts, WORKLOAD_KINDS } from '../private/object-reference';
 import { register } from '../private/registry';
 import { checkResilience } from '../private/resilience-check';
-import { identitiesOf } from '../private/workload-identities';
+import { accountIdentity, identitiesOf } from '../private/workload-identities';
 import { PeerAuthentication, PeerAuthenticationMode } from '../security/peer-authentication';
 import { AllowOptions, WorkloadAuthorization } from '../security/workload-authorization';
 import { WorkloadIdentity } from '../security/workload-identity';
@@ -616,7 +616,12 @@ export class CanaryService extends Construct {
       }],
     });
     deployment.select(kplus.LabelSelector.of({ labels }));
-    this.identityReaders.push(identitiesOf(this, `versions[${index}]`, deployment));
+    // The account is the one set here; reading it back would render every Deployment again
+    // for every grant that names this service.
+    const account = version.serviceAccount ?? this.serviceAccount;
+    this.identityReaders.push(account
+      ? accountIdentity(this, `versions[${index}]`, ApiObject.of(deployment), account.name)
+      : identitiesOf(this, `versions[${index}]`, deployment));
     return ApiObject.of(deployment);
   }
 }

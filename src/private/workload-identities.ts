@@ -36,6 +36,16 @@ function objectOf(scope: IConstruct, field: string, construct: IConstruct): ApiO
   return object;
 }
 
+/** The namespace of a workload object, which its identity needs; an error at synth without one. */
+function namespaceOf(scope: IConstruct, field: string, object: ApiObject): string {
+  const namespace = object.metadata.namespace;
+  if (namespace === undefined) {
+    throw new Error(`[${scope.node.path}] '${field}' (${object.kind} ${object.name}) has no namespace, so its identity `
+      + '(<trust domain>/ns/<namespace>/sa/<service account>) is unknown; give its chart a namespace (or its metadata)');
+  }
+  return namespace;
+}
+
 /**
  * Checks now that `construct` can have an identity, and returns a function that reads it at
  * synth (after escape-hatch patches): a CanaryService's or SecureGateway's own, a
@@ -45,16 +55,23 @@ export function identitiesOf(scope: IConstruct, field: string, construct: IConst
   if (ownsIdentities(construct)) return () => construct._workloadIdentities();
   const object = objectOf(scope, field, construct);
   return () => {
-    const namespace = object.metadata.namespace;
-    if (namespace === undefined) {
-      throw new Error(`[${scope.node.path}] '${field}' (${object.kind} ${object.name}) has no namespace, so its identity `
-        + '(<trust domain>/ns/<namespace>/sa/<service account>) is unknown; give its chart a namespace (or its metadata)');
-    }
+    const namespace = namespaceOf(scope, field, object);
     if (object.kind === 'ServiceAccount') return [{ namespace, serviceAccount: object.name }];
     const manifest = object.toJson();
     const pod = object.kind === 'Pod' ? manifest.spec
       : object.kind === 'CronJob' ? manifest.spec?.jobTemplate?.spec?.template?.spec : manifest.spec?.template?.spec;
     return [{ namespace, serviceAccount: pod?.serviceAccountName ?? pod?.serviceAccount ?? 'default' }];
+  };
+}
+
+/**
+ * The identity of pods that run as the service account `name` in the namespace of `object`,
+ * known without rendering the pods: for workloads this library creates, whose account it sets.
+ */
+export function accountIdentity(scope: IConstruct, field: string, object: ApiObject, name: string): () => WorkloadIdentity[] {
+  return () => {
+    const namespace = namespaceOf(scope, field, object);
+    return [{ namespace, serviceAccount: name }];
   };
 }
 
