@@ -36,6 +36,11 @@ export interface AnalyzeSettings {
   readonly ignore: Set<string>;
   /** Domain of the cluster's service names (`name.namespace.svc.<domain>`). */
   readonly clusterDomain: string;
+  /**
+   * The mesh config (the `mesh` key of the `istio` ConfigMap, parsed), for checks that need it
+   * (e.g. extension providers); undefined when not known.
+   */
+  readonly meshConfig?: any;
 }
 
 /** The library's own code for core objects the API server refuses (IST0106 is for Istio kinds). */

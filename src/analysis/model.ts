@@ -70,6 +70,8 @@ export function selects(selector: { [key: string]: string } | undefined, labels:
 export class Inventory {
   public readonly entries: Entry[];
   private readonly byKind = new Map<string, Entry[]>();
+  /** Every entry by `group/kind` (`/Service` for the core group), whatever KIND_GROUPS says. */
+  private readonly byGroupKind = new Map<string, Entry[]>();
   /** Workloads by `namespace|key=value` of each of their labels. */
   private readonly workloadIndex = new Map<string, Workload[]>();
   public readonly workloads: Workload[] = [];
@@ -89,6 +91,7 @@ export class Inventory {
       validated: o.validated ?? false,
     }));
     for (const e of this.entries) {
+      addTo(this.byGroupKind, `${apiGroup(e.manifest.apiVersion) ?? '?'}/${e.kind}`, e);
       // A kind means the checks' kind only in its own API group: a Gateway API Gateway, or any
       // object of a group the checks do not know, is not an Istio Gateway.
       const group = KIND_GROUPS[e.kind];
@@ -121,9 +124,17 @@ export class Inventory {
     return `${host}.${namespace}.svc.${this.clusterDomain}`;
   }
 
-  /** The objects of a kind. */
+  /** The objects of a kind (in the API group the checks know it in: KIND_GROUPS). */
   public of(kind: string): Entry[] {
     return this.byKind.get(kind) ?? [];
+  }
+
+  /**
+   * The objects of a kind in a given API group (`''` for the core group), e.g.
+   * `ofGroup('gateway.networking.k8s.io', 'Gateway')` for Gateway API Gateways.
+   */
+  public ofGroup(group: string, kind: string): Entry[] {
+    return this.byGroupKind.get(`${group}/${kind}`) ?? [];
   }
 
   /**
