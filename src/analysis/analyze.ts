@@ -15,6 +15,7 @@ import { validateVirtualServiceSpec } from '../validation/virtual-service';
 import { checkDestinationRuleHosts, checkMtls } from './checks/destination-rules';
 import { checkCrossNamespaceHosts, checkDestinationPorts, checkDestinationSubsets } from './checks/destinations';
 import { checkDuplicateObjects } from './checks/duplicates';
+import { checkEnvoyFilterPatches } from './checks/envoy-filters';
 import { checkConflictingGateways, checkGatewaySelectors, checkVirtualServiceGateways } from './checks/gateways';
 import { checkMeshHostConflicts } from './checks/mesh-hosts';
 import { checkPrincipalServiceAccounts } from './checks/principals';
@@ -23,6 +24,7 @@ import {
   checkAuthorizationPolicyNamespaces, checkAuthorizationPolicyWorkloads, checkDenyByDefault, checkGatewayApiSelectors,
 } from './checks/security';
 import { checkServicePorts } from './checks/services';
+import { checkTelemetries } from './checks/telemetry';
 
 /** Options of an analysis run. */
 export interface AnalyzeSettings {
@@ -109,6 +111,8 @@ export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettin
   checkJwksFetchRestriction(ctx);
   checkDenyByDefault(ctx);
   checkPrincipalServiceAccounts(ctx);
+  checkEnvoyFilterPatches(ctx);
+  checkTelemetries(ctx, settings);
   return all.findings.filter((f) => !settings.ignore.has(f.code));
 }
 

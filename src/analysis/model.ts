@@ -27,6 +27,8 @@ const KIND_GROUPS: Record<string, string> = {
   Gateway: 'networking.istio.io',
   ServiceEntry: 'networking.istio.io',
   Sidecar: 'networking.istio.io',
+  EnvoyFilter: 'networking.istio.io',
+  Telemetry: 'telemetry.istio.io',
   PeerAuthentication: 'security.istio.io',
   AuthorizationPolicy: 'security.istio.io',
   RequestAuthentication: 'security.istio.io',
