@@ -22,7 +22,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // `npx cdk8s-istio analyze <dir>`: the analyzer for any YAML.
   bin: { 'cdk8s-istio': 'lib/cli/main.js' },
   devDeps: [
-    'cdk8s-cli@^2.207.60',
+    // Pinned: test/plugin runs `cdk8s synth` with the validation plugin and reads the report the
+    // CLI prints; its plugin contract is not versioned apart from the CLI.
+    'cdk8s-cli@2.207.60',
     'ajv@^8.20.0',
     'ajv-formats@^3.0.1',
     '@bufbuild/cel@^0.6.1',

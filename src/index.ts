@@ -1,3 +1,5 @@
+import { IstioValidation } from './plugin/validation-plugin';
+
 export * from './mesh-settings';
 export * from './networking/string-match';
 export * from './networking/retry';
@@ -36,3 +38,8 @@ export * from './patterns/secure-gateway';
 export * as networking from './imports/networking.istio.io';
 export * as security from './imports/security.istio.io';
 export * as gatewayapi from './imports/gateway.networking.k8s.io';
+
+// The cdk8s CLI validation plugin (cdk8s.yaml `validations:` entry `class: IstioValidation`): the
+// CLI loads the class by name from this module. It speaks the CLI's JavaScript contract, so it is
+// set on the module at run time rather than exported, which keeps it out of the jsii API.
+Object.defineProperty(exports, 'IstioValidation', { enumerable: true, get: () => IstioValidation });
