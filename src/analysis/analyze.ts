@@ -12,11 +12,13 @@ import { validateRequestAuthenticationSpec } from '../validation/request-authent
 import { validateServiceEntrySpec } from '../validation/service-entry';
 import { validateSidecarSpec } from '../validation/sidecar';
 import { validateVirtualServiceSpec } from '../validation/virtual-service';
+import { checkApplicationUid, checkServiceAssociation } from './checks/deployments';
 import { checkDestinationRuleHosts, checkMtls } from './checks/destination-rules';
 import { checkCrossNamespaceHosts, checkDestinationPorts, checkDestinationSubsets } from './checks/destinations';
 import { checkDuplicateObjects } from './checks/duplicates';
 import { checkEnvoyFilterPatches } from './checks/envoy-filters';
 import { checkConflictingGateways, checkGatewaySelectors, checkVirtualServiceGateways } from './checks/gateways';
+import { checkInjection } from './checks/injection';
 import { checkMeshHostConflicts } from './checks/mesh-hosts';
 import { checkPrincipalServiceAccounts } from './checks/principals';
 import { checkJwksFetchRestriction, checkJwtClaimRoutes } from './checks/request-authentication';
@@ -24,6 +26,7 @@ import {
   checkAuthorizationPolicyNamespaces, checkAuthorizationPolicyWorkloads, checkDenyByDefault, checkGatewayApiSelectors,
 } from './checks/security';
 import { checkServicePorts } from './checks/services';
+import { checkSidecarSelectors } from './checks/sidecars';
 import { checkTelemetries } from './checks/telemetry';
 
 /** Options of an analysis run. */
@@ -104,6 +107,10 @@ export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettin
   checkDestinationRuleHosts(ctx);
   checkMtls(ctx);
   checkServicePorts(ctx);
+  checkServiceAssociation(ctx);
+  checkApplicationUid(ctx);
+  checkInjection(ctx);
+  checkSidecarSelectors(ctx);
   checkAuthorizationPolicyWorkloads(ctx);
   checkAuthorizationPolicyNamespaces(ctx);
   checkGatewayApiSelectors(ctx);

@@ -143,7 +143,10 @@ describe('IST0127 NoMatchingWorkloadsFound (AuthorizationPolicy)', () => {
 
 describe('IST0101 ReferencedResourceNotFound (AuthorizationPolicy source namespaces)', () => {
   // Mirrors authorizationpolicies.yaml: Namespaces httpbin, prod-httpbin and httpbin-test.
-  const cluster = [namespace('web'), namespace('prod-web'), namespace('web-test'), deployment('web', 'web', 'app: web'), deployment('shop', 'frontend', 'app: shop')];
+  // Enrolled namespaces: unlabelled ones are reported (IST0102, injection.Analyzer), as istioctl does.
+  const enrolled = 'istio-injection: enabled';
+  const cluster = [namespace('web', enrolled), namespace('prod-web', enrolled), namespace('web-test', enrolled),
+    deployment('web', 'web', 'app: web'), deployment('shop', 'frontend', 'app: shop')];
   const patterns = '"prod-*", "*-test", "*-bogus", "bogus-*", "*", "web"';
 
   test.each(['namespaces', 'notNamespaces'])('%s patterns that match no namespace (mirrors httpbin/httpbin-bogus-ns and httpbin-bogus-not-ns)', (field) => {
