@@ -17,14 +17,18 @@ import { checkDestinationRuleHosts, checkMtls } from './checks/destination-rules
 import { checkCrossNamespaceHosts, checkDestinationPorts, checkDestinationSubsets } from './checks/destinations';
 import { checkDuplicateObjects } from './checks/duplicates';
 import { checkEnvoyFilterPatches } from './checks/envoy-filters';
+import { checkDuplicateCertificates, checkGatewayCredentials } from './checks/gateway-credentials';
+import { checkGatewayServicePorts } from './checks/gateway-workloads';
 import { checkConflictingGateways, checkGatewaySelectors, checkVirtualServiceGateways } from './checks/gateways';
 import { checkInjection } from './checks/injection';
+import { checkGatewayApiCrdVersions, checkGatewayApiPolicySelectors } from './checks/k8s-gateways';
 import { checkMeshHostConflicts } from './checks/mesh-hosts';
 import { checkPrincipalServiceAccounts } from './checks/principals';
 import { checkJwksFetchRestriction, checkJwtClaimRoutes } from './checks/request-authentication';
 import {
   checkAuthorizationPolicyNamespaces, checkAuthorizationPolicyWorkloads, checkDenyByDefault, checkGatewayApiSelectors,
 } from './checks/security';
+import { checkServiceEntryAddresses } from './checks/service-entries';
 import { checkServicePorts } from './checks/services';
 import { checkSidecarSelectors } from './checks/sidecars';
 import { checkTelemetries } from './checks/telemetry';
@@ -100,6 +104,12 @@ export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettin
   checkVirtualServiceGateways(ctx, settings.externalGateways);
   checkConflictingGateways(ctx);
   checkGatewaySelectors(ctx);
+  checkGatewayServicePorts(ctx);
+  checkGatewayCredentials(ctx);
+  checkDuplicateCertificates(ctx);
+  checkGatewayApiPolicySelectors(ctx);
+  checkGatewayApiCrdVersions(ctx);
+  checkServiceEntryAddresses(ctx, settings.meshConfig);
   checkMeshHostConflicts(ctx);
   checkDestinationSubsets(ctx);
   checkCrossNamespaceHosts(ctx);

@@ -49,7 +49,7 @@ spec:
   servers:
     - port: { number: 443, name: https, protocol: HTTPS }
       hosts: [${hosts.join(', ')}]
-      tls: { mode: SIMPLE, credentialName: cert }`;
+      tls: { mode: SIMPLE, credentialName: ${name}-cert }`;
 
 const gatewayRoute = (gateways: string, host: string) => `
 apiVersion: networking.istio.io/v1
@@ -172,8 +172,9 @@ export const SCENARIOS: Array<{ code: string; title: string; bad: string; good: 
   {
     code: 'IST0145',
     title: 'two Gateways on the same workload and port serve the same host',
-    bad: [gateway('a', ['shop.example.com']), gateway('b', ['"*.example.com"'])].join('\n---'),
-    good: [gateway('a', ['shop.example.com']), gateway('b', ['api.example.com'])].join('\n---'),
+    // Hosts are compared exactly (Istio's ConflictingGatewayAnalyzer): *.example.com beside shop.example.com is fine.
+    bad: [gateway('a', ['shop.example.com']), gateway('b', ['shop.example.com'])].join('\n---'),
+    good: [gateway('a', ['shop.example.com']), gateway('b', ['"*.example.com"'])].join('\n---'),
   },
   {
     code: 'IST0109',

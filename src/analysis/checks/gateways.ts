@@ -2,7 +2,7 @@ import { hostsOverlap } from '../../validation/names';
 import { textOf } from '../../validation/shape';
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
-import { Entry, suffixWildcards } from '../model';
+import { addTo, Entry } from '../model';
 
 const MESH = 'mesh';
 
@@ -66,48 +66,111 @@ function selectorText(selector: { [key: string]: string } | undefined): string {
   return Object.keys(selector ?? {}).sort().map((k) => `${k}=${selector![k]}`).join(',');
 }
 
+/** A server host as the gateway merges it: `./h` is `<gateway namespace>/h`, and `*` + `/h` is `h` (Istio's sanitizeServerHostNamespace). */
+function mergedHost(host: unknown, namespace: string): string {
+  const h = textOf(host);
+  const slash = h.indexOf('/');
+  if (slash < 0) return h;
+  const ns = h.slice(0, slash);
+  if (ns === '.') return `${namespace}${h.slice(slash)}`;
+  return ns === '*' ? h.slice(slash + 1) : h;
+}
+
+/** Gateways with one workload selector, and their servers' hosts by `port|bind|host`. */
+interface SelectorGroup {
+  readonly selector: { [key: string]: string };
+  readonly gateways: Entry[];
+  readonly hosts: Map<string, Set<Entry>>;
+  /** Groups whose gateways apply to the same workloads (this one included). */
+  readonly related: Set<SelectorGroup>;
+}
+
+const serverKey = (server: any, host: string) => `${server?.port?.number ?? 0}|${textOf(server?.bind)}|${host}`;
+
+/** Whether every label of `a` is in `b` with the same value. */
+function subsetOf(a: { [key: string]: string }, b: { [key: string]: string }): boolean {
+  return Object.entries(a).every(([k, v]) => b[k] === v);
+}
+
 /**
- * IST0145: two Gateways with the same workload selector and port serve overlapping hosts.
- * Gateways are grouped by selector and port; within a group, hosts are looked up by exact name
- * and by wildcard suffix, so the check stays linear.
+ * IST0145 (ConflictingGateways), as Istio's ConflictingGatewayAnalyzer: two Gateways for the same
+ * workloads serve the same host on the same port and bind address. Gateways are for the same
+ * workloads when their selectors are equal, or when one selector is part of the other and a
+ * workload of the analyzed objects has the labels of both. Hosts are compared as the gateway
+ * merges servers: exactly (a wildcard host is a host of its own, served beside the specific
+ * ones), after resolving the `.` and `*` namespace prefixes.
+ *
+ * The selectors and hosts are indexed: each gateway looks up its own hosts, so the check is
+ * linear in the number of servers (plus, per workload, the pairs of selectors that select it).
  */
 export function checkConflictingGateways(ctx: AnalysisContext): void {
-  // selector~port → host → gateways serving it
-  const groups = new Map<string, Map<string, Set<Entry>>>();
+  const groups = new Map<string, SelectorGroup>();
   const gateways = ctx.inventory.of('Gateway');
+  const groupOf = new Map<Entry, SelectorGroup>();
   for (const gw of gateways) {
-    for (const server of gw.spec.servers ?? []) {
-      const key = `${selectorText(gw.spec.selector)}~${server?.port?.number}`;
-      const hosts = groups.get(key) ?? new Map<string, Set<Entry>>();
-      groups.set(key, hosts);
-      for (const h of server?.hosts ?? []) {
-        const host = h.includes('/') ? h.slice(h.indexOf('/') + 1) : h;
-        hosts.set(host, (hosts.get(host) ?? new Set()).add(gw));
+    const selector = labelsOf(gw.spec.selector);
+    const text = selectorText(selector);
+    let group = groups.get(text);
+    if (!group) {
+      group = { selector, gateways: [], hosts: new Map(), related: new Set() };
+      group.related.add(group);
+      groups.set(text, group);
+    }
+    group.gateways.push(gw);
+    groupOf.set(gw, group);
+    for (const server of serversOf(gw)) {
+      for (const h of hostsOf(server)) {
+        const key = serverKey(server, mergedHost(h, gw.namespace));
+        group.hosts.set(key, (group.hosts.get(key) ?? new Set()).add(gw));
+      }
+    }
+  }
+  // Selectors of which one is part of the other are related when some workload has both.
+  const selectorsOfWorkload = new Map<Entry, SelectorGroup[]>();
+  for (const group of groups.values()) {
+    for (const w of ctx.inventory.workloadsSelectedBy(group.selector)) addTo(selectorsOfWorkload, w.entry, group);
+  }
+  for (const selecting of selectorsOfWorkload.values()) {
+    for (let i = 0; i < selecting.length; i++) {
+      for (let j = i + 1; j < selecting.length; j++) {
+        const [a, b] = [selecting[i], selecting[j]];
+        if (subsetOf(a.selector, b.selector) || subsetOf(b.selector, a.selector)) {
+          a.related.add(b);
+          b.related.add(a);
+        }
       }
     }
   }
   for (const gw of gateways) {
-    for (const server of gw.spec.servers ?? []) {
-      const port = server?.port?.number;
-      const hosts = groups.get(`${selectorText(gw.spec.selector)}~${port}`)!;
+    const group = groupOf.get(gw)!;
+    for (const server of serversOf(gw)) {
       const conflicts = new Set<string>();
-      for (const h of server?.hosts ?? []) {
-        const host = h.includes('/') ? h.slice(h.indexOf('/') + 1) : h;
-        const covering = [host, ...suffixWildcards(host)];
-        // A wildcard server host also overlaps the specific hosts under it.
-        const covered = host.startsWith('*') ? [...hosts.keys()].filter((other) => hostsOverlap(host, other)) : [];
-        for (const candidate of [...covering, ...covered]) {
-          for (const other of hosts.get(candidate) ?? []) {
-            if (other !== gw) conflicts.add(`${other.namespace}/${other.name}`);
-          }
+      for (const h of hostsOf(server)) {
+        const key = serverKey(server, mergedHost(h, gw.namespace));
+        for (const related of group.related) {
+          for (const other of related.hosts.get(key) ?? []) if (other !== gw) conflicts.add(`${other.namespace}/${other.name}`);
         }
       }
       if (conflicts.size > 0) {
-        ctx.report(gw, 'IST0145', AnalysisLevel.ERROR, `Conflict with gateways ${[...conflicts].sort().join(',')} (workload selector ${selectorText(gw.spec.selector)}, port ${port}, `
-          + `hosts ${(server.hosts ?? []).join(',')}); serve each host from one Gateway per workload and port`);
+        const port = server?.port?.number ?? 0;
+        ctx.report(gw, 'IST0145', AnalysisLevel.ERROR, `Conflict with gateways ${[...conflicts].sort().join(',')} (workload selector ${selectorText(group.selector)}, `
+          + `port ${port}, hosts ${hostsOf(server).join(',')}); serve each host from one Gateway per workload, port and bind address`);
       }
     }
   }
+}
+
+/** A selector's labels ({} when absent or not a map). */
+function labelsOf(selector: unknown): { [key: string]: string } {
+  return selector && typeof selector === 'object' && !Array.isArray(selector) ? selector as { [key: string]: string } : {};
+}
+
+function serversOf(gw: Entry): any[] {
+  return Array.isArray(gw.spec.servers) ? gw.spec.servers : [];
+}
+
+function hostsOf(server: any): string[] {
+  return Array.isArray(server?.hosts) ? server.hosts.map((h: unknown) => textOf(h)) : [];
 }
 
 /**
