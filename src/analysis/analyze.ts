@@ -12,7 +12,10 @@ import { validateRequestAuthenticationSpec } from '../validation/request-authent
 import { validateServiceEntrySpec } from '../validation/service-entry';
 import { validateSidecarSpec } from '../validation/sidecar';
 import { validateVirtualServiceSpec } from '../validation/virtual-service';
+import { checkAnnotations } from './checks/annotations';
+import { checkNegativeConditions } from './checks/conditions';
 import { checkApplicationUid, checkServiceAssociation } from './checks/deployments';
+import { checkDeprecatedFields } from './checks/deprecation';
 import { checkDestinationRuleHosts, checkMtls } from './checks/destination-rules';
 import { checkCrossNamespaceHosts, checkDestinationPorts, checkDestinationSubsets } from './checks/destinations';
 import { checkDuplicateObjects } from './checks/duplicates';
@@ -22,6 +25,7 @@ import { checkGatewayServicePorts } from './checks/gateway-workloads';
 import { checkConflictingGateways, checkGatewaySelectors, checkVirtualServiceGateways } from './checks/gateways';
 import { checkInjection } from './checks/injection';
 import { checkGatewayApiCrdVersions, checkGatewayApiPolicySelectors } from './checks/k8s-gateways';
+import { checkAlphaAnnotations } from './checks/maturity';
 import { checkMeshHostConflicts } from './checks/mesh-hosts';
 import { checkPrincipalServiceAccounts } from './checks/principals';
 import { checkJwksFetchRestriction, checkJwtClaimRoutes } from './checks/request-authentication';
@@ -50,6 +54,11 @@ export interface AnalyzeSettings {
    * (e.g. extension providers); undefined when not known.
    */
   readonly meshConfig?: any;
+  /**
+   * Whether to report annotations of alpha-phase features (IST0136, Istio's maturity.AlphaAnalyzer,
+   * which `istioctl analyze` does not run: too noisy). Off unless set.
+   */
+  readonly alphaAnnotations?: boolean;
 }
 
 /** The library's own code for core objects the API server refuses (IST0106 is for Istio kinds). */
@@ -128,6 +137,10 @@ export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettin
   checkJwksFetchRestriction(ctx);
   checkDenyByDefault(ctx);
   checkPrincipalServiceAccounts(ctx);
+  checkAnnotations(ctx);
+  if (settings.alphaAnnotations) checkAlphaAnnotations(ctx);
+  checkDeprecatedFields(ctx);
+  checkNegativeConditions(ctx);
   checkEnvoyFilterPatches(ctx);
   checkTelemetries(ctx, settings);
   return all.findings.filter((f) => !settings.ignore.has(f.code));
