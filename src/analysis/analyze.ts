@@ -13,22 +13,24 @@ import { validateServiceEntrySpec } from '../validation/service-entry';
 import { validateSidecarSpec } from '../validation/sidecar';
 import { validateVirtualServiceSpec } from '../validation/virtual-service';
 import { checkAnnotations } from './checks/annotations';
+import { checkCaCertificates } from './checks/ca-certificates';
 import { checkNegativeConditions } from './checks/conditions';
 import { checkApplicationUid, checkServiceAssociation } from './checks/deployments';
 import { checkDeprecatedFields } from './checks/deprecation';
 import { checkDestinationRuleHosts, checkMtls } from './checks/destination-rules';
-import { checkCrossNamespaceHosts, checkDestinationPorts, checkDestinationSubsets } from './checks/destinations';
+import { checkDestinationHosts, checkDestinationSubsets, checkIngressSubsetRoutes } from './checks/destinations';
 import { checkDuplicateObjects } from './checks/duplicates';
 import { checkEnvoyFilterPatches } from './checks/envoy-filters';
 import { checkDuplicateCertificates, checkGatewayCredentials } from './checks/gateway-credentials';
 import { checkGatewayServicePorts } from './checks/gateway-workloads';
-import { checkConflictingGateways, checkGatewaySelectors, checkVirtualServiceGateways } from './checks/gateways';
+import { checkConflictingGateways, checkGatewaySelectors, checkInternalGatewayReferences, checkVirtualServiceGateways } from './checks/gateways';
 import { checkInjection } from './checks/injection';
 import { checkGatewayApiCrdVersions, checkGatewayApiPolicySelectors } from './checks/k8s-gateways';
 import { checkAlphaAnnotations } from './checks/maturity';
 import { checkMeshHostConflicts } from './checks/mesh-hosts';
 import { checkPrincipalServiceAccounts } from './checks/principals';
 import { checkJwksFetchRestriction, checkJwtClaimRoutes } from './checks/request-authentication';
+import { routeRuleFinding } from './checks/route-rules';
 import {
   checkAuthorizationPolicyNamespaces, checkAuthorizationPolicyWorkloads, checkDenyByDefault, checkGatewayApiSelectors,
 } from './checks/security';
@@ -90,7 +92,10 @@ function checkSingleObjects(ctx: AnalysisContext): Set<unknown> {
     const istio = isIstioObject(manifest);
     const rules = istio ? SINGLE_OBJECT_RULES[entry.kind] : undefined;
     for (const finding of admissionFindings(manifest, rules && (() => rules(entry))).all) {
-      ctx.report(entry, istio ? 'IST0106' : KUBERNETES_OBJECT_REFUSED, finding.severity, finding.message);
+      // Istio's schema analyzer reports its unreachable-rule warnings as IST0130/IST0131.
+      const routeRule = istio ? routeRuleFinding(entry.kind, finding) : undefined;
+      if (routeRule) ctx.report(entry, routeRule.code, routeRule.level, routeRule.message);
+      else ctx.report(entry, istio ? 'IST0106' : KUBERNETES_OBJECT_REFUSED, finding.severity, finding.message);
       if (finding.severity === AnalysisLevel.ERROR) refused.add(manifest);
     }
   }
@@ -106,6 +111,8 @@ export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettin
   const all = new AnalysisContext(new Inventory(objects, settings.defaultNamespace, settings.clusterDomain), settings.rootNamespace);
   const refused = checkSingleObjects(all);
   checkDuplicateObjects(all);
+  // Reads only gateway names: refused VirtualServices too (Istio's webhook refuses these references).
+  checkInternalGatewayReferences(all);
   // The cross-object checks read only objects the API server would accept: a refused object is
   // reported already, and its wrong shapes would mislead the checks.
   const accepted = objects.filter((o) => !refused.has(o.manifest));
@@ -121,8 +128,9 @@ export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettin
   checkServiceEntryAddresses(ctx, settings.meshConfig);
   checkMeshHostConflicts(ctx);
   checkDestinationSubsets(ctx);
-  checkCrossNamespaceHosts(ctx);
-  checkDestinationPorts(ctx);
+  checkDestinationHosts(ctx);
+  checkIngressSubsetRoutes(ctx);
+  checkCaCertificates(ctx);
   checkDestinationRuleHosts(ctx);
   checkMtls(ctx);
   checkServicePorts(ctx);

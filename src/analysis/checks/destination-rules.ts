@@ -1,36 +1,83 @@
+import { textOf } from '../../validation/shape';
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
-import { addTo, Entry, selects } from '../model';
+import { addTo, Entry, selects, Workload } from '../model';
+import { HostRegistry } from './destinations';
 
 /** Code for checks Istio's analyzer does not have (cdk8s-istio's own). */
 const WILDCARD_ISTIO_MUTUAL = 'CKI0001';
 
+/** Labels Istio adds to a pod's own from its node (label.AugmentLabels): its locality and host name. */
+const REGION = 'topology.kubernetes.io/region';
+const ZONE = 'topology.kubernetes.io/zone';
+const SUBZONE = 'topology.istio.io/subzone';
+const HOSTNAME = 'kubernetes.io/hostname';
+const NODE_LABELS = new Set([REGION, ZONE, SUBZONE, HOSTNAME]);
+
+type Labels = { [key: string]: string };
+
+/** A map of string labels ({} when absent or not a map). */
+function labelMap(value: unknown): Labels {
+  return value && typeof value === 'object' && !Array.isArray(value) ? value as Labels : {};
+}
+
 /**
- * IST0173: a subset selects no pods of the workloads behind the host's Service (503 UH), when
- * the app defines those workloads. IST0174: the host matches no Service or ServiceEntry in the
- * app (a warning: the service may be defined elsewhere).
+ * A workload's labels as a subset selects endpoints: its pod labels, plus the locality of the node
+ * it runs on (region; zone; subzone only under a zone; each only when set) and the node's name.
+ */
+function endpointLabels(workload: Workload, nodes: Map<string, Labels>): Labels {
+  const podSpec = workload.entry.kind === 'Pod' ? workload.entry.spec : workload.entry.spec.template?.spec;
+  const nodeName = textOf(podSpec?.nodeName);
+  if (nodeName === '') return workload.labels;
+  const node = nodes.get(nodeName) ?? {};
+  const [region, zone, subzone] = [textOf(node[REGION]), textOf(node[ZONE]), textOf(node[SUBZONE])];
+  const out: Labels = { ...workload.labels, [HOSTNAME]: nodeName };
+  if (region !== '') out[REGION] = region;
+  if (zone !== '') out[ZONE] = zone;
+  if (zone !== '' && subzone !== '') out[SUBZONE] = subzone;
+  return out;
+}
+
+/**
+ * IST0174 (UnknownDestinationRuleHost): the host matches no Service or ServiceEntry visible where
+ * the DestinationRule is exported (a warning: the service may be defined elsewhere). IST0173
+ * (DestinationRuleSubsetNotSelectPods): a subset selects no pod of the workloads behind the host —
+ * those the Service (or the ServiceEntry's workloadSelector) selects, in its namespace, with the
+ * subset's labels; node locality labels (topology.kubernetes.io/region, …) count as Istio adds
+ * them to endpoints, and a ServiceEntry's WorkloadEntries count as its pods. As in Istio's
+ * PodNotSelectedAnalyzer, a subset is reported when no such pod is among the analyzed objects;
+ * wildcard hosts are not looked up. (Istio matches the subset's labels alone against every pod of
+ * every namespace: a pod outside the Service satisfies it there, not here.)
  */
 export function checkDestinationRuleHosts(ctx: AnalysisContext): void {
+  const registry = HostRegistry.of(ctx.inventory);
+  const nodes = new Map(ctx.inventory.ofGroup('', 'Node').map((n) => [n.name, labelMap(n.manifest.metadata?.labels)]));
+  // A ServiceEntry's workloadSelector also selects WorkloadEntries (VMs): their labels, by namespace.
+  const workloadEntries = new Map<string, Labels[]>();
+  for (const we of ctx.inventory.ofGroup('networking.istio.io', 'WorkloadEntry')) addTo(workloadEntries, we.namespace, labelMap(we.spec.labels));
   for (const dr of ctx.inventory.of('DestinationRule')) {
-    const host: string = dr.spec.host ?? '';
+    const host = textOf(dr.spec.host);
     if (host.startsWith('*')) continue;
-    const name = ctx.inventory.fqdn(host, dr.namespace);
-    const service = ctx.inventory.services.get(name);
+    const service = registry.find(host, dr.namespace, dr.spec.exportTo);
     if (!service) {
-      if (ctx.inventory.serviceEntriesFor(name, dr.namespace).length === 0) {
-        ctx.report(dr, 'IST0174', AnalysisLevel.WARNING, `The host ${host} defined in the DestinationRule does not match any services in the mesh (looked for ${name}); `
-          + 'fix the host, or define the Service or ServiceEntry');
-      }
+      ctx.report(dr, 'IST0174', AnalysisLevel.WARNING, `The host ${host} defined in the DestinationRule does not match any services in the mesh `
+        + `(looked for ${ctx.inventory.fqdn(host, dr.namespace)}); fix the host, or define the Service or ServiceEntry`);
       continue;
     }
-    const selector = service.spec.selector;
-    if (!selector || ctx.inventory.workloadsSelectedBy(selector, service.namespace).length === 0) continue;
-    for (const subset of dr.spec.subsets ?? []) {
-      const labels = { ...selector, ...(subset?.labels ?? {}) };
-      if (ctx.inventory.workloadsSelectedBy(labels, service.namespace).length === 0) {
-        ctx.report(dr, 'IST0173', AnalysisLevel.ERROR, `The Subset ${subset?.name} defined in the DestinationRule does not select any pods (no pod of Service ${service.name} `
-          + `has labels ${JSON.stringify(subset?.labels ?? {})}), which leads to 503 UH (NoHealthyUpstream); fix the subset labels or the Deployment's pod labels`);
-      }
+    // A Service without a selector has endpoints managed by hand; a ServiceEntry without a
+    // workloadSelector has its own endpoints: neither selects pods.
+    const selector = service.kind === 'Service' ? service.spec.selector : service.spec.workloadSelector?.labels;
+    if (!selector || typeof selector !== 'object') continue;
+    for (const subset of Array.isArray(dr.spec.subsets) ? dr.spec.subsets : []) {
+      const wanted: Labels = { ...selector, ...labelMap(subset?.labels) };
+      const podLabels = Object.fromEntries(Object.entries(wanted).filter(([k]) => !NODE_LABELS.has(k)));
+      const nodeLabels = Object.entries(wanted).filter(([k]) => NODE_LABELS.has(k));
+      const selected = ctx.inventory.workloadsSelectedBy(podLabels, service.namespace)
+        .some((w) => nodeLabels.length === 0 || selects(Object.fromEntries(nodeLabels), endpointLabels(w, nodes)));
+      if (selected || (service.kind === 'ServiceEntry' && (workloadEntries.get(service.namespace) ?? []).some((labels) => selects(wanted, labels)))) continue;
+      ctx.report(dr, 'IST0173', AnalysisLevel.ERROR, `The Subset ${subset?.name} defined in the DestinationRule does not select any pods `
+        + `(no pod of ${service.kind} ${service.name} has labels ${JSON.stringify(subset?.labels ?? {})}). Which may lead to 503 UH (NoHealthyUpstream); `
+        + 'fix the subset labels or the pod labels (a Deployment\'s pod template)');
     }
   }
 }
