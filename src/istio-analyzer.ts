@@ -44,6 +44,27 @@ export interface AnalyzeOptions {
    * @default - for the synth-time analyzer, the App's `MeshSettings` cluster domain; else 'cluster.local'
    */
   readonly clusterDomain?: string;
+
+  /**
+   * The mesh config (MeshConfig fields, as in the `mesh` key of the `istio` ConfigMap, parsed),
+   * for the checks that read it, as `cdk8s-istio analyze --mesh-config` gives it: IST0157 (a
+   * Telemetry access logging entry without a provider, when no default provider is set) and
+   * IST0002 (Telemetry tracing to a Lightstep provider), and IST0134, not reported when
+   * `defaultConfig.proxyMetadata` turns on DNS capture with address auto-allocation.
+   *
+   * @default - not known: the Telemetry checks read the `mesh` key of an `istio` ConfigMap in the
+   * root namespace among the analyzed objects, if any (else they do not report), and IST0134
+   * assumes no address auto-allocation
+   */
+  readonly meshConfig?: { [key: string]: any };
+
+  /**
+   * Whether to report Istio annotations of alpha-phase features (IST0136, Istio's
+   * maturity.AlphaAnalyzer, which `istioctl analyze` does not run by default).
+   *
+   * @default false
+   */
+  readonly alphaAnnotations?: boolean;
 }
 
 /** Properties of an IstioAnalyzer. */
@@ -150,5 +171,7 @@ function settingsOf(options: AnalyzeOptions) {
     externalGateways: new Set(options.externalGateways ?? []),
     ignore: new Set(options.ignore ?? []),
     clusterDomain: options.clusterDomain ?? MeshSettings.DEFAULT_CLUSTER_DOMAIN,
+    meshConfig: options.meshConfig,
+    alphaAnnotations: options.alphaAnnotations ?? false,
   };
 }

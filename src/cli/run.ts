@@ -15,14 +15,17 @@ export interface CliIo {
 
 const USAGE = `Usage: cdk8s-istio analyze [options] <file-or-directory>...
 
-Runs Istio's admission rules and the istioctl-analyze checks (Istio's codes, IST0101, IST0109, ...,
-and the library's own, CKI...) over Kubernetes YAML or JSON: .yaml, .yml and .json files, and
-directories recursively (hidden directories and node_modules skipped; kind: List flattened).
+Runs Istio's admission rules and the istioctl-analyze checks over Kubernetes YAML or JSON: .yaml,
+.yml and .json files, and directories recursively (hidden directories and node_modules skipped;
+kind: List flattened). Findings carry Istio's codes (IST...) or the library's own (CKI...): the
+table of every code, its level and what it catches is in the package's README.md, section
+"Analysis across objects: istioctl analyze at synth time".
 Files and documents that are not Kubernetes objects are reported, and the rest still analyzed:
   CKI0010 Warning  not parsable as YAML or JSON, or an unrendered Helm/Go template
-          Error    ... when it says it is a Kubernetes object (apiVersion:, kind:), or cannot be read
-  CKI0011 Info     not a Kubernetes object: empty file, a list or scalar, no apiVersion/kind/metadata,
-                   a kustomization.yaml
+          Error    ... when it says it is a Kubernetes object (apiVersion:, kind:), or cannot
+                   be read
+  CKI0011 Info     not a Kubernetes object: empty file, a list or scalar, no
+                   apiVersion/kind/metadata, a kustomization.yaml
   CKI0012 Error    over a limit, not read: --max-file-size, ${MAX_DEPTH} levels of nesting,
                    ${MAX_DOCUMENT_TOKENS} YAML tokens or ${MAX_ALIAS_COUNT} alias expansions per document
 Objects defined more than once (API group, kind, namespace, name) are reported once (CKI0002,

@@ -4,6 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { analyzeObjects } from '../analysis/analyze';
 import { AnalysisFinding, AnalysisLevel } from '../analysis/finding';
 import { SourcedObject } from '../analysis/model';
+import { MAX_ALIAS_COUNT, NOT_AN_OBJECT, NOT_PARSABLE, readTargets } from '../cli/read';
 
 // The cdk8s CLI's validation-plugin contract (cdk8s-cli `lib/plugins/validation`), declared here
 // with only what the plugin uses, so that the package needs no cdk8s-cli at run time.
@@ -96,34 +97,29 @@ function loadMeshConfig(value: IstioValidationProperties['meshConfig']): unknown
   const parsed = parseAllDocuments(fs.readFileSync(path.resolve(value), 'utf8'));
   const doc = (Array.isArray(parsed) ? parsed : [parsed])[0];
   if (!doc || doc.errors.length > 0) throw new Error(`cdk8s-istio validation plugin: meshConfig ${value}: ${doc?.errors[0]?.message ?? 'empty file'}`);
-  const content = doc.toJS();
-  return content?.kind === 'ConfigMap' ? parseAllDocuments(String(content.data?.mesh ?? ''))[0]?.toJS() ?? {} : content;
+  const content = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  return content?.kind === 'ConfigMap' ? parseAllDocuments(String(content.data?.mesh ?? ''))[0]?.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {} : content;
 }
 
-/** The objects of each manifest file (`kind: List` flattened), and the files that could not be parsed. */
-function readManifests(files: readonly string[]): { objects: SourcedObject[]; unreadable: ValidationViolatingResource[] } {
-  const objects: SourcedObject[] = [];
-  const unreadable: ValidationViolatingResource[] = [];
-  for (const file of files) {
-    let parsed;
-    try {
-      parsed = parseAllDocuments(fs.readFileSync(file, 'utf8'));
-    } catch (e) {
-      unreadable.push({ resourceName: path.basename(file), locations: [(e as Error).message], manifestPath: file });
-      continue;
-    }
-    for (const doc of Array.isArray(parsed) ? parsed : [parsed]) {
-      if (doc.errors.length > 0) {
-        unreadable.push({ resourceName: path.basename(file), locations: [doc.errors[0].message], manifestPath: file });
-        continue;
-      }
-      const value = doc.toJS();
-      const items = value?.kind === 'List' && Array.isArray(value.items) ? value.items : [value];
-      for (const manifest of items) if (manifest && typeof manifest === 'object' && !Array.isArray(manifest)) objects.push({ manifest, source: file });
-    }
-  }
-  return { objects, unreadable };
+/**
+ * The objects of the manifest files, read as `cdk8s-istio analyze` reads them (src/cli/read.ts:
+ * `kind: List` flattened, documents that are not Kubernetes objects skipped, and nesting, tokens
+ * and alias expansions per document limited before the parser sees them), and what could not be
+ * read (CKI0010, CKI0012). The files are the app's own output, so their size is not limited, and
+ * CKI0011 is left out: cdk8s writes an empty file for a chart without objects.
+ */
+function readManifests(files: readonly string[]): { objects: SourcedObject[]; findings: AnalysisFinding[] } {
+  const missing = files.filter((file) => !fs.existsSync(file));
+  const read = readTargets(files.filter((file) => !missing.includes(file)), { maxFileSize: Number.POSITIVE_INFINITY, ignorePaths: [] });
+  const findings: AnalysisFinding[] = missing.map((file) => ({
+    code: NOT_PARSABLE, level: AnalysisLevel.ERROR, message: 'File cannot be read: no such file', kind: '', name: '', namespace: '', source: file,
+  }));
+  findings.push(...read.findings.filter((f) => f.code !== NOT_AN_OBJECT));
+  return { objects: read.objects, findings };
 }
+
+/** The fix of a finding about a manifest file (the reader's messages name the CLI's options). */
+const UNREADABLE_FIX = 'its objects were not analyzed: fix the YAML the app writes';
 
 /** `Istio message; how to fix` → both parts (the whole message, and no fix, when there is no `; `). */
 function splitMessage(message: string): { recommendation: string; fix: string } {
@@ -167,15 +163,19 @@ export class IstioValidation {
   /** Analyzes the synthesized manifests and submits the report. */
   public async validate(context: ValidationContext): Promise<void> {
     const p = this.properties;
-    const { objects, unreadable } = readManifests(context.manifests);
-    const findings = analyzeObjects(objects, {
+    const ignore = new Set(p.ignore ?? []);
+    const read = readManifests(context.manifests);
+    const objects = read.objects;
+    // Findings about manifest files (not about an object), from the reader.
+    const aboutFiles = new Set(read.findings);
+    const findings = read.findings.filter((f) => !ignore.has(f.code)).concat(analyzeObjects(objects, {
       defaultNamespace: p.defaultNamespace ?? 'default',
       rootNamespace: p.rootNamespace ?? 'istio-system',
       clusterDomain: p.clusterDomain ?? 'cluster.local',
       externalGateways: new Set(p.externalGateways ?? []),
-      ignore: new Set(p.ignore ?? []),
+      ignore,
       meshConfig: loadMeshConfig(p.meshConfig),
-    });
+    }));
     const failOn = p.failOn ?? 'error';
 
     // How many objects carry each name: the CLI's construct metadata is keyed by name alone.
@@ -196,7 +196,12 @@ export class IstioValidation {
     for (const key of [...groups.keys()].sort()) {
       const group = groups.get(key)!;
       const { recommendation, fix } = splitMessage(group[0].message);
+      const aboutFile = aboutFiles.has(group[0]);
       const resources = group.map((f) => {
+        if (aboutFiles.has(f)) {
+          const line = /\bline (\d+)/.exec(f.message)?.[1];
+          return { resourceName: path.basename(f.source), locations: [line ? `line ${line}` : 'the file'], manifestPath: f.source };
+        }
         const field = fieldOf(f.message);
         const id = `${f.kind} ${f.namespace}/${f.name}`;
         return {
@@ -205,19 +210,13 @@ export class IstioValidation {
           manifestPath: f.source,
         };
       }).sort((a, b) => `${a.manifestPath}\u0000${a.locations[0]}`.localeCompare(`${b.manifestPath}\u0000${b.locations[0]}`));
-      context.report.addViolation({ ruleName: `${group[0].code} [${group[0].level}]`, recommendation, fix, violatingResources: resources });
-    }
-    if (unreadable.length > 0) {
       context.report.addViolation({
-        ruleName: `unreadable manifest [${AnalysisLevel.ERROR}]`,
-        recommendation: 'a synthesized manifest is not valid YAML, so its objects were not analyzed',
-        fix: 'fix the YAML the app writes',
-        violatingResources: unreadable,
+        ruleName: `${group[0].code} [${group[0].level}]`, recommendation, fix: aboutFile ? UNREADABLE_FIX : fix, violatingResources: resources,
       });
     }
 
     const count = (level: AnalysisLevel) => String(findings.filter((f) => f.level === level).length);
-    const failing = unreadable.length > 0 || findings.some((f) => LEVELS[failOn].includes(f.level));
+    const failing = findings.some((f) => LEVELS[failOn].includes(f.level));
     context.report.submit(failing ? 'failure' : 'success', {
       'Objects': String(objects.length),
       'Errors': count(AnalysisLevel.ERROR),

@@ -276,6 +276,36 @@ describe('objects written by hand', () => {
     expect(app.node.children.filter((c) => c instanceof IstioAnalyzer)).toHaveLength(1);
   });
 
+  test('options: meshConfig reaches the checks that read it, as --mesh-config does (IST0157)', () => {
+    // A Telemetry whose access logging entry names no provider: ignored by Istio when the mesh
+    // config sets no default access logging provider (Istio's telemetry.ProviderAnalyzer).
+    const run = (meshConfig?: { [key: string]: any }) => {
+      const { app, chart, findings } = setup();
+      new IstioAnalyzer(app, 'analysis', { meshConfig });
+      const spec = { accessLogging: [{ filter: { expression: 'response.code >= 500' } }] };
+      new ApiObject(chart, 'logs', { apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', metadata: { name: 'logs' }, spec });
+      return findings();
+    };
+    expect(run({ defaultProviders: { metrics: ['prometheus'] } })).toEqual(['Warning IST0157 Telemetry/logs']);
+    expect(run({ defaultProviders: { accessLogging: ['envoy'] } })).toEqual([]);
+    // Without a mesh config the cluster's may set a default provider: not reported.
+    expect(run()).toEqual([]);
+  });
+
+  test('options: alphaAnnotations turns on IST0136, off by default as in istioctl', () => {
+    const run = (alphaAnnotations?: boolean) => {
+      const { app, chart, findings } = setup();
+      new IstioAnalyzer(app, 'analysis', { alphaAnnotations });
+      new kplus.k8s.KubeService(chart, 'web', {
+        metadata: { name: 'web', annotations: { 'networking.istio.io/exportTo': '.' } },
+        spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] },
+      });
+      return findings();
+    };
+    expect(run(true)).toEqual(['Info IST0136 Service/web']);
+    expect(run()).toEqual([]);
+  });
+
   test('IstioAnalyzer.analyzeManifests analyzes plain manifests', () => {
     const findings = IstioAnalyzer.analyzeManifests([
       { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'vs' }, spec: { hosts: ['a'], gateways: ['gw'], http: [{ route: [{ destination: { host: 'a' } }] }] } },

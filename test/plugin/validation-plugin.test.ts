@@ -178,7 +178,7 @@ spec: {selector: {app: reviews}, ports: [{name: http, port: 9080}]}
     expect(run.violations[0]).toMatchObject({ recommendation: 'Something is off', fix: '-' });
   });
 
-  test('a manifest that is not YAML is a failure of its own; the other manifests are still analyzed', async () => {
+  test('a manifest that is not YAML is a failure of its own (CKI0010, as the CLI reads it); the other manifests are still analyzed', async () => {
     const broken = manifest('apiVersion: v1\nkind: [unclosed\n');
     const good = manifest(MISSING_GATEWAY);
 
@@ -186,9 +186,27 @@ spec: {selector: {app: reviews}, ports: [{name: http, port: 9080}]}
 
     expect(run.status).toBe('failure');
     expect(run.violations.map((v) => v.ruleName)).toContain('IST0101 [Error]');
-    expect(run.violations[run.violations.length - 1]).toMatchObject({
-      ruleName: 'unreadable manifest [Error]', violatingResources: [expect.objectContaining({ manifestPath: broken })],
+    expect(run.violations[0]).toEqual({
+      ruleName: 'CKI0010 [Error]',
+      recommendation: expect.stringMatching(/^Not parsable as YAML or JSON: .* \(line \d+\)$/),
+      fix: 'its objects were not analyzed: fix the YAML the app writes',
+      violatingResources: [{ resourceName: path.basename(broken), locations: [expect.stringMatching(/^line \d+$/)], manifestPath: broken }],
     });
+    expect(run.metadata?.Objects).toBe('2');
+  });
+
+  test("the CLI reader's limits apply: a document nested too deeply is not parsed (CKI0012); a missing manifest is CKI0010", async () => {
+    const deep = manifest(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: {x: ${'['.repeat(300)}${']'.repeat(300)}}\n`);
+    const missing = path.join(tmp, 'missing.k8s.yaml');
+
+    const run = await validate(new IstioValidation(), deep, missing, manifest(DETAILS));
+
+    expect(run.status).toBe('failure');
+    expect(run.violations.map((v) => [v.ruleName, v.violatingResources.map((r) => r.manifestPath)])).toEqual([
+      ['CKI0010 [Error]', [missing]],
+      ['CKI0012 [Error]', [deep]],
+    ]);
+    expect(run.metadata).toMatchObject({ Objects: '1', Errors: '2' });
   });
 
   test('no objects, or only empty documents: success', async () => {
