@@ -24,7 +24,16 @@ const SOURCES: Array<{ file: string; crds: string[]; version: string }> = [{
     'destinationrules.networking.istio.io', 'gateways.networking.istio.io', 'serviceentries.networking.istio.io',
     'sidecars.networking.istio.io', 'virtualservices.networking.istio.io',
     'authorizationpolicies.security.istio.io', 'peerauthentications.security.istio.io', 'requestauthentications.security.istio.io',
+    'telemetries.telemetry.istio.io',
   ],
+}, {
+  file: 'crds/istio/crd-all.gen.yaml',
+  version: 'v1alpha3',
+  crds: ['envoyfilters.networking.istio.io'],
+}, {
+  file: 'crds/istio/crd-all.gen.yaml',
+  version: 'v1alpha1',
+  crds: ['wasmplugins.extensions.istio.io'],
 }];
 
 const rules: string[] = [];
@@ -79,6 +88,7 @@ function call(c: any): string {
     return `$.urlScheme(${js(c.target.exprKind.value.args[0])})`;
   }
   const a = c.args.map(js);
+  if (c.function === 'isURL') return `$.isUrl(${a[0]})`;
   const t = c.target ? js(c.target) : undefined;
   const binary: Record<string, string> = { '_<_': '<', '_<=_': '<=', '_>_': '>', '_>=_': '>=', '_-_': '-', '_*_': '*' };
   if (binary[c.function]) return `(${a[0]} ${binary[c.function]} ${a[1]})`;

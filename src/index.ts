@@ -38,6 +38,8 @@ export * from './patterns/secure-gateway';
 export * as networking from './imports/networking.istio.io';
 export * as security from './imports/security.istio.io';
 export * as gatewayapi from './imports/gateway.networking.k8s.io';
+export * as telemetry from './imports/telemetry.istio.io';
+export * as extensions from './imports/extensions.istio.io';
 
 // The cdk8s CLI validation plugin (cdk8s.yaml `validations:` entry `class: IstioValidation`): the
 // CLI loads the class by name from this module. It speaks the CLI's JavaScript contract, so it is

@@ -148,3 +148,23 @@ describe('objects of any shape reach the analyzer: findings, never a crash', () 
     expect(IstioAnalyzer.analyzeManifests([manifest]).filter((f) => f.level === 'Error')).toEqual([]);
   });
 });
+
+// The API server prunes a null in an object field that is not nullable and has no default
+// before validating (apiextensions PruneNonNullableNullsWithoutDefaults): `match:` with nothing
+// after it is accepted as no match. A null list item is not pruned.
+describe('nulls as the API server reads them', () => {
+  const filter = (patch: string) => ({
+    apiVersion: 'networking.istio.io/v1alpha3',
+    kind: 'EnvoyFilter',
+    metadata: { name: 'f', namespace: 'shop' },
+    spec: { configPatches: [patch === 'null item' ? null : { applyTo: 'NETWORK_FILTER', match: null, patch: { operation: 'REMOVE' } }] },
+  });
+
+  test('a null object field is pruned, not refused', () => {
+    expect(validateAgainstCrdSchema(filter('null match')).messages).toEqual([]);
+  });
+
+  test('a null list item is refused', () => {
+    expect(validateAgainstCrdSchema(filter('null item')).messages.join('\n')).toContain("'spec.configPatches[0]' (null) must not be null");
+  });
+});

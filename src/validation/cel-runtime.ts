@@ -81,13 +81,22 @@ export function int(value: any): number {
   throw new CelError(`cannot convert ${String(value)} to int`);
 }
 
-/** `url(text).getScheme()`: Kubernetes' URL library. */
+/**
+ * `isURL(text)`: Kubernetes' URL library, which accepts what Go's `url.ParseRequestURI` does: an
+ * absolute URL (a scheme, then anything without spaces or control characters) or an absolute path.
+ */
+export function isUrl(text: any): boolean {
+  const s = String(text);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0020\u007f]/.test(s)) return false;
+  return s.startsWith('/') || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s);
+}
+
+/** `url(text).getScheme()`: Kubernetes' URL library (an absolute path has the empty scheme). */
 export function urlScheme(text: any): string {
-  try {
-    return new URL(String(text)).protocol.replace(/:$/, '');
-  } catch {
-    throw new CelError(`not a URL: ${String(text)}`);
-  }
+  if (!isUrl(text)) throw new CelError(`not a URL: ${String(text)}`);
+  const s = String(text);
+  return s.startsWith('/') ? '' : s.slice(0, s.indexOf(':')).toLowerCase();
 }
 
 /** `s.substring(start, end)` on code points. */

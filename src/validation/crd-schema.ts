@@ -25,9 +25,37 @@ export function validateAgainstCrdSchema(manifest: any, findings = new Findings(
     if (key === 'apiVersion' || key === 'kind' || key === 'metadata') continue;
     const child = schema.properties?.[key];
     if (!child) findings.error(key, value, 'is not a field of this object', 'remove it, or check its spelling');
-    else walk(child, value, key, findings);
+    else walk(child, withoutPrunedNulls(child, value), key, findings);
   }
   return findings;
+}
+
+/**
+ * The value as the API server validates it: a `null` in an object field that is not nullable
+ * and has no default is pruned first (apiextensions' PruneNonNullableNullsWithoutDefaults), so
+ * `match:` with nothing after it reads as no match. Nulls in lists are not pruned. Copies only
+ * the objects that hold such a null.
+ */
+export function withoutPrunedNulls(schema: any, value: any): any {
+  if (!schema || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return schema.items ? mapIfChanged(value, (item) => withoutPrunedNulls(schema.items, item)) : value;
+  let out: any = value;
+  for (const [key, child] of Object.entries<any>(value)) {
+    const childSchema = schema.properties?.[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+    if (!childSchema) continue;
+    const pruned = child === null && !childSchema.nullable && childSchema.default === undefined ? undefined : withoutPrunedNulls(childSchema, child);
+    if (pruned !== child) {
+      if (out === value) out = { ...value };
+      if (pruned === undefined) delete out[key];
+      else out[key] = pruned;
+    }
+  }
+  return out;
+}
+
+function mapIfChanged(items: any[], fn: (item: any) => any): any[] {
+  const mapped = items.map(fn);
+  return mapped.every((item, i) => item === items[i]) ? items : mapped;
 }
 
 function typeProblem(type: string | undefined, value: any): boolean {

@@ -86,14 +86,24 @@ let cache: Map<string, KindSchema> | undefined;
  * parser, independent of the library's own CEL runtime.
  */
 const URL_FUNCTIONS = [
+  celFunc('isURL', [CelScalar.STRING], CelScalar.BOOL, (text) => text.startsWith('/') || canParseUrl(text)),
   celFunc('url', [CelScalar.STRING], CelScalar.STRING, (text) => {
-    new URL(text); // throws on a relative or malformed URL, as Kubernetes' url() does
+    if (!text.startsWith('/')) new URL(text); // throws on a relative or malformed URL, as Kubernetes' url() does
     return text;
   }),
   celMethod('getScheme', CelScalar.STRING, [], CelScalar.STRING, function (this: string) {
-    return new URL(this).protocol.replace(/:$/, '');
+    return this.startsWith('/') ? '' : new URL(this).protocol.replace(/:$/, '');
   }),
 ];
+
+function canParseUrl(text: string): boolean {
+  try {
+    new URL(text);
+    return !/\s/.test(text);
+  } catch {
+    return false;
+  }
+}
 
 /** Evaluates the CEL rules of `schema` (and of its children) against `value`. */
 function celViolations(schema: any, value: any, where: string, out: string[]): void {
