@@ -28,6 +28,7 @@ export * from './security/request-authentication';
 export * from './security/workload-identity';
 export * from './security/workload-authorization';
 export * from './security/mesh-namespace';
+export * from './extensions/wasm-plugin';
 export * from './patterns/resilience';
 export * from './patterns/canary-service';
 export * from './patterns/resilient-route';

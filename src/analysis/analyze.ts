@@ -12,6 +12,7 @@ import { validateRequestAuthenticationSpec } from '../validation/request-authent
 import { validateServiceEntrySpec } from '../validation/service-entry';
 import { validateSidecarSpec } from '../validation/sidecar';
 import { validateVirtualServiceSpec } from '../validation/virtual-service';
+import { validateWasmPluginSpec } from '../validation/wasm-plugin';
 import { checkAnnotations } from './checks/annotations';
 import { checkCaCertificates } from './checks/ca-certificates';
 import { checkNegativeConditions } from './checks/conditions';
@@ -75,6 +76,7 @@ const SINGLE_OBJECT_RULES: Record<string, (e: Entry) => Findings> = {
   PeerAuthentication: (e) => validatePeerAuthenticationSpec(e.spec),
   AuthorizationPolicy: (e) => validateAuthorizationPolicySpec(e.spec),
   RequestAuthentication: (e) => validateRequestAuthenticationSpec(e.spec),
+  WasmPlugin: (e) => validateWasmPluginSpec(e.spec),
 };
 
 /**

@@ -29,6 +29,7 @@ const KIND_GROUPS: Record<string, string> = {
   Sidecar: 'networking.istio.io',
   EnvoyFilter: 'networking.istio.io',
   Telemetry: 'telemetry.istio.io',
+  WasmPlugin: 'extensions.istio.io',
   PeerAuthentication: 'security.istio.io',
   AuthorizationPolicy: 'security.istio.io',
   RequestAuthentication: 'security.istio.io',
