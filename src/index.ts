@@ -29,6 +29,8 @@ export * from './security/workload-identity';
 export * from './security/workload-authorization';
 export * from './security/mesh-namespace';
 export * from './extensions/wasm-plugin';
+export * from './extensions/envoy-filter-patch';
+export * from './extensions/envoy-filter';
 export * from './patterns/resilience';
 export * from './patterns/canary-service';
 export * from './patterns/resilient-route';

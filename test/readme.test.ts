@@ -4,6 +4,7 @@ import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { expectValidManifests } from './support/schema';
 import { authorizationPolicyExample } from '../examples/patterns/authorization-policy';
 import { canaryExample } from '../examples/patterns/canary';
+import { envoyFilterExample } from '../examples/patterns/envoy-filter';
 import { existingWorkloadExample } from '../examples/patterns/existing-workload';
 import { peerAuthenticationExample } from '../examples/patterns/peer-authentication';
 import { resilientRouteExample } from '../examples/patterns/resilient-route';
@@ -30,6 +31,7 @@ const examples: Array<[string, (app: App) => Chart, string[]]> = [
   ['examples/patterns/peer-authentication.ts', peerAuthenticationExample, ['PeerAuthentication']],
   ['examples/patterns/authorization-policy.ts', authorizationPolicyExample, ['AuthorizationPolicy']],
   ['examples/patterns/zero-trust.ts', zeroTrustExample, ['Namespace', 'PeerAuthentication', 'AuthorizationPolicy', 'ServiceAccount']],
+  ['examples/patterns/envoy-filter.ts', envoyFilterExample, ['EnvoyFilter']],
   ['examples/patterns/wasm-plugin.ts', wasmPluginExample, ['WasmPlugin']],
 ];
 

@@ -4,6 +4,7 @@ import { Entry, Inventory, SourcedObject } from './model';
 import { admissionFindings } from '../validation/admission';
 import { validateAuthorizationPolicySpec } from '../validation/authorization-policy';
 import { validateDestinationRuleSpec } from '../validation/destination-rule';
+import { validateEnvoyFilterSpec } from '../validation/envoy-filter';
 import { Findings } from '../validation/findings';
 import { validateGatewaySpec } from '../validation/gateway';
 import { isIstioObject } from '../validation/istio-metadata';
@@ -76,6 +77,7 @@ const SINGLE_OBJECT_RULES: Record<string, (e: Entry) => Findings> = {
   PeerAuthentication: (e) => validatePeerAuthenticationSpec(e.spec),
   AuthorizationPolicy: (e) => validateAuthorizationPolicySpec(e.spec),
   RequestAuthentication: (e) => validateRequestAuthenticationSpec(e.spec),
+  EnvoyFilter: (e) => validateEnvoyFilterSpec(e.spec),
   WasmPlugin: (e) => validateWasmPluginSpec(e.spec),
 };
 

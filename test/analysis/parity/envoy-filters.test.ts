@@ -196,15 +196,18 @@ ${httpFilterPatch('REPLACE', 'example.auth', PROXY_VERSION)}
   });
 
   test('mirrors "EnvoyFilterUsesRemoveOperation" (envoyfilter.EnvoyPatchAnalyzer)', () => {
+    // Route objects are matched by route configuration: Istio's webhook refuses a listener match for them.
     const remove = (applyTo: string) => `  configPatches:
   - applyTo: ${applyTo}
     match:
       context: GATEWAY
-      listener:
+${applyTo === 'NETWORK_FILTER' ? `      listener:
         filterChain:
           sni: shop.example.com
           filter:
-            name: envoy.filters.network.http_connection_manager
+            name: envoy.filters.network.http_connection_manager` : `      routeConfiguration:
+        vhost:
+          name: shop.example.com:443`}
     patch:
       operation: REMOVE`;
     const findings = analyze(
@@ -215,7 +218,8 @@ ${httpFilterPatch('REPLACE', 'example.auth', PROXY_VERSION)}
       + envoyFilter('test-remove-4', '  configPatches:\n  - applyTo: NETWORK_FILTER\n    match: {}\n    patch: {}')
       + envoyFilter('test-remove-5', '  configPatches:\n  - applyTo: NETWORK_FILTER\n    match: {}\n    patch:\n      operation: REMOVE'),
     );
-    expect(reported(findings, 'IST0106')).toEqual([]);
+    // Only the patch without an operation is refused by Istio's webhook.
+    expect(reported(findings, 'IST0106')).toEqual([['IST0106', 'EnvoyFilter bookinfo/test-remove-4']]);
     expect(reported(findings, ...CODES)).toEqual([
       ['IST0151', 'EnvoyFilter bookinfo/test-remove-1'],
       ['IST0151', 'EnvoyFilter bookinfo/test-remove-5'],
@@ -245,6 +249,7 @@ ${httpFilterPatch('REPLACE', 'example.auth', PROXY_VERSION)}
       operation: REPLACE
       value:
         typed_config:
+          "@type": type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
           stat_prefix: tcp`;
       const findings = analyze(envoyFilter('by-match', `  configPatches:\n${patch(PROXY_VERSION)}\n${patch('')}`));
       expect(reported(findings, ...CODES)).toEqual([['IST0151', 'EnvoyFilter bookinfo/by-match'], ['IST0155', 'EnvoyFilter bookinfo/by-match']]);
