@@ -28,6 +28,8 @@ export * from './security/request-authentication';
 export * from './security/workload-identity';
 export * from './security/workload-authorization';
 export * from './security/mesh-namespace';
+export * from './telemetry/telemetry-options';
+export * from './telemetry/telemetry';
 export * from './extensions/wasm-plugin';
 export * from './extensions/envoy-filter-patch';
 export * from './extensions/envoy-filter';
@@ -41,7 +43,8 @@ export * from './patterns/secure-gateway';
 export * as networking from './imports/networking.istio.io';
 export * as security from './imports/security.istio.io';
 export * as gatewayapi from './imports/gateway.networking.k8s.io';
-export * as telemetry from './imports/telemetry.istio.io';
+// Not `telemetry`: jsii refuses a submodule named like the Telemetry construct (in some languages they collide).
+export * as telemetryapi from './imports/telemetry.istio.io';
 export * as extensions from './imports/extensions.istio.io';
 
 // The cdk8s CLI validation plugin (cdk8s.yaml `validations:` entry `class: IstioValidation`): the

@@ -9,6 +9,7 @@ import { existingWorkloadExample } from '../examples/patterns/existing-workload'
 import { peerAuthenticationExample } from '../examples/patterns/peer-authentication';
 import { resilientRouteExample } from '../examples/patterns/resilient-route';
 import { secureGatewayExample } from '../examples/patterns/secure-gateway';
+import { telemetryExample } from '../examples/patterns/telemetry';
 import { wasmPluginExample } from '../examples/patterns/wasm-plugin';
 import { zeroTrustExample } from '../examples/patterns/zero-trust';
 import { quickstart } from '../examples/quickstart/app';
@@ -31,6 +32,7 @@ const examples: Array<[string, (app: App) => Chart, string[]]> = [
   ['examples/patterns/peer-authentication.ts', peerAuthenticationExample, ['PeerAuthentication']],
   ['examples/patterns/authorization-policy.ts', authorizationPolicyExample, ['AuthorizationPolicy']],
   ['examples/patterns/zero-trust.ts', zeroTrustExample, ['Namespace', 'PeerAuthentication', 'AuthorizationPolicy', 'ServiceAccount']],
+  ['examples/patterns/telemetry.ts', telemetryExample, ['Telemetry']],
   ['examples/patterns/envoy-filter.ts', envoyFilterExample, ['EnvoyFilter']],
   ['examples/patterns/wasm-plugin.ts', wasmPluginExample, ['WasmPlugin']],
 ];

@@ -12,6 +12,7 @@ import { validatePeerAuthenticationSpec } from '../validation/peer-authenticatio
 import { validateRequestAuthenticationSpec } from '../validation/request-authentication';
 import { validateServiceEntrySpec } from '../validation/service-entry';
 import { validateSidecarSpec } from '../validation/sidecar';
+import { validateTelemetrySpec } from '../validation/telemetry';
 import { validateVirtualServiceSpec } from '../validation/virtual-service';
 import { validateWasmPluginSpec } from '../validation/wasm-plugin';
 import { checkAnnotations } from './checks/annotations';
@@ -77,6 +78,7 @@ const SINGLE_OBJECT_RULES: Record<string, (e: Entry) => Findings> = {
   PeerAuthentication: (e) => validatePeerAuthenticationSpec(e.spec),
   AuthorizationPolicy: (e) => validateAuthorizationPolicySpec(e.spec),
   RequestAuthentication: (e) => validateRequestAuthenticationSpec(e.spec),
+  Telemetry: (e) => validateTelemetrySpec(e.spec),
   EnvoyFilter: (e) => validateEnvoyFilterSpec(e.spec),
   WasmPlugin: (e) => validateWasmPluginSpec(e.spec),
 };
