@@ -15,9 +15,24 @@ describe('bookinfo example', () => {
   test('every object is valid; the apps are in bookinfo, the ingress routes in bookinfo-ingress, the gateway policies in istio-system', () => {
     const where = manifests.map((m) => `${m.metadata.namespace ?? '(cluster)'} ${m.kind}`);
     expect(where.filter((n) => n.startsWith('bookinfo-ingress ')).sort()).toEqual(['bookinfo-ingress Gateway', 'bookinfo-ingress VirtualService']);
-    expect(where.filter((n) => n.startsWith('istio-system ')).sort()).toEqual(['istio-system AuthorizationPolicy', 'istio-system RequestAuthentication']);
+    expect(where.filter((n) => n.startsWith('istio-system ')).sort()).toEqual([
+      'istio-system AuthorizationPolicy', 'istio-system RequestAuthentication', 'istio-system Telemetry', 'istio-system WasmPlugin',
+    ]);
     expect(where.filter((n) => n.startsWith('(cluster) '))).toEqual(['(cluster) Namespace']);
-    expect(where.filter((n) => n.startsWith('bookinfo ')).length).toBe(manifests.length - 5);
+    expect(where.filter((n) => n.startsWith('bookinfo ')).length).toBe(manifests.length - 7);
+  });
+
+  test('observability: mesh-wide tracing of 10%, access logs of errors only, a pinned Wasm module on the gateway', () => {
+    const telemetry = manifests.find((m) => m.kind === 'Telemetry');
+    expect(telemetry.metadata).toEqual({ name: 'mesh-default', namespace: 'istio-system' });
+    expect(telemetry.spec.selector).toBeUndefined();
+    expect(telemetry.spec.tracing).toEqual([{ randomSamplingPercentage: 10 }]);
+    expect(telemetry.spec.accessLogging).toEqual([{ providers: [{ name: 'envoy' }], filter: { expression: 'response.code >= 400' } }]);
+    const wasm = manifests.find((m) => m.kind === 'WasmPlugin');
+    expect(wasm.metadata.namespace).toBe('istio-system');
+    expect(wasm.spec.selector).toEqual({ matchLabels: { istio: 'ingressgateway' } });
+    expect(wasm.spec.url).toMatch(/^oci:\/\/.+@sha256:[0-9a-f]{64}$/);
+    expect(wasm.spec.failStrategy).toBe('FAIL_CLOSE');
   });
 
   describe('zero trust', () => {

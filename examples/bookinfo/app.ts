@@ -10,14 +10,16 @@
  * - egress limited to the namespace, the control plane and one external API;
  * - zero trust: the namespace is a MeshNamespace (STRICT mTLS, deny-by-default); each service
  *   runs as its own ServiceAccount; only the ingress gateway may call productpage, productpage
- *   may call details and reviews, reviews may call ratings; `/api/` needs a valid JWT.
+ *   may call details and reviews, reviews may call ratings; `/api/` needs a valid JWT;
+ * - observability: mesh-wide tracing of 10% of requests and access logs of errors only, and a
+ *   WasmPlugin on the ingress gateway pinned by digest.
  */
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   CanaryService, GatewayRouteTarget, MeshNamespace, OutboundTrafficPolicyMode, Protocol, ResilientRoute, SecureGateway, ServiceEntry,
-  Sidecar, StringMatch, RetryOn, WorkloadAuthorization,
+  Sidecar, StringMatch, RetryOn, Telemetry, WasmPlugin, WorkloadAuthorization,
 } from '../../src';
 
 const IMAGES = 'docker.io/istio/examples-bookinfo';
@@ -126,6 +128,20 @@ export class BookinfoIngressChart extends Chart {
       audiences: ['bookinfo'],
       paths: ['/api/*'],
     });
+    // Security headers on every response of the gateway: a Wasm module pinned by its digest,
+    // so the next pull cannot change what runs.
+    new WasmPlugin(this, 'security-headers', {
+      metadata: { name: 'bookinfo-security-headers', namespace: gateway.gatewayNamespace },
+      selector: gateway.selector,
+      url: 'oci://ghcr.io/example/wasm/security-headers@sha256:4f3c2a1b0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b',
+      pluginConfig: { headers: { 'strict-transport-security': 'max-age=31536000', 'x-content-type-options': 'nosniff' } },
+    });
+
+    // The whole mesh (owned by the platform team): 10% of requests traced (to the mesh config's
+    // default tracing provider), access logs of errors only.
+    Telemetry.forMesh(this, 'mesh-telemetry')
+      .sampleTraces(10)
+      .logAccess({ filter: 'response.code >= 400' });
   }
 }
 
