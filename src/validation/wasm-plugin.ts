@@ -1,12 +1,12 @@
-import { isIP } from 'net';
 import { Findings } from './findings';
+import { goParseRequestUri, goUrlParse } from './go-url';
 import { checkPolicyTargets, textAt } from './policy-targets';
 import { asList, asRecord, isRecord } from './shape';
 
 // Istio 1.30.3's admission rules for WasmPlugin (pkg/config/validation ValidateWasmPlugin):
 // the selector / targetRef / targetRefs one-of, validateWorkloadSelector,
 // validatePolicyTargetReference(s), then validateWasmPluginURL (strictParseURL over Go's
-// net/url, Go 1.25), validateWasmPluginSHA, validateWasmPluginImagePullSecret,
+// net/url, Go 1.25: ./go-url), validateWasmPluginSHA, validateWasmPluginImagePullSecret,
 // validateWasmPluginName, validateWasmPluginVMConfig and validateWasmPluginMatch. Istio stops at
 // the first problem of each rule; every problem is reported here. Lengths are in bytes, as Go's
 // len() counts them. The spec is hand-written YAML: values of the wrong type are reported, never
@@ -17,137 +17,17 @@ const WASM_SCHEMES = ['', 'file', 'http', 'https', 'oci'];
 const MAX_IMAGE_PULL_SECRET = 253;
 const MAX_NAME = 256;
 
-// ---------------------------------------------------------------------------------------------
-// Go's net/url (Go 1.25): url.Parse and url.ParseRequestURI, error paths only.
-
-type Parsed = { readonly scheme: string } | string;
-
-const HOST_PUNCTUATION = "-_.~!$&'()*+,;=:[]<>\"";
-const USERINFO_PUNCTUATION = "-._:~!$&'()*+,;=%@";
-const isAlnum = (c: string) => /^[A-Za-z0-9]$/.test(c);
-const isHex = (c: string | undefined) => c !== undefined && /^[0-9A-Fa-f]$/.test(c);
-
-/** Whether a host may hold the ASCII character `c` as it is (Go's shouldEscape in host mode, negated). */
-function hostKeeps(c: string): boolean {
-  return isAlnum(c) || HOST_PUNCTUATION.includes(c);
-}
-
-/**
- * Go's url.unescape: why `text` (a part of a URL named `part`) does not unescape, or undefined.
- * In a host, only non-ASCII bytes may be %-escaped (and %25); a zone may escape what a host can
- * hold; elsewhere any %XX is fine.
- */
-function unescapeProblem(text: string, mode: 'host' | 'zone' | 'other', part: string): string | undefined {
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '%') {
-      if (!isHex(text[i + 1]) || !isHex(text[i + 2])) return `has a "%" in ${part} that is not followed by two hex digits`;
-      const escape = text.slice(i, i + 3);
-      const byte = parseInt(escape.slice(1), 16);
-      if (mode === 'host' && byte < 0x80 && escape !== '%25') return `%-escapes an ASCII character (${escape}) in ${part}`;
-      if (mode === 'zone' && escape !== '%25' && byte !== 0x20 && byte < 0x80 && !hostKeeps(String.fromCharCode(byte))) {
-        return `%-escapes a character a zone cannot hold (${escape}) in ${part}`;
-      }
-      i += 2;
-    } else if (mode !== 'other' && c.charCodeAt(0) < 0x80 && !hostKeeps(c)) {
-      return `has ${JSON.stringify(c)} in ${part}`;
-    }
-  }
-  return undefined;
-}
-
-/** Go's validOptionalPort: empty, or ":" followed by digits only. */
-function optionalPort(port: string): boolean {
-  return /^(:[0-9]*)?$/.test(port);
-}
-
-/** Go's url.parseHost (Go 1.25.9: a bracketed host must be an IPv6 address). */
-function hostProblem(host: string): string | undefined {
-  const open = host.lastIndexOf('[');
-  if (open > 0) return 'has "[" inside the host (only an IPv6 address may be in brackets, at its start)';
-  if (open === 0) {
-    const close = host.lastIndexOf(']');
-    if (close < 0) return 'has no "]" after the "[" of an IPv6 host';
-    const port = host.slice(close + 1);
-    if (!optionalPort(port)) return `has "${port}" after the host, which is not a port`;
-    const inside = host.slice(1, close);
-    const zoneAt = inside.indexOf('%25');
-    const problem = zoneAt < 0 ? unescapeProblem(inside, 'host', 'the host')
-      : unescapeProblem(inside.slice(0, zoneAt), 'host', 'the host') ?? unescapeProblem(inside.slice(zoneAt), 'zone', 'the IPv6 zone');
-    if (problem) return problem;
-    const address = zoneAt < 0 ? decodeURIComponentLenient(inside) : decodeURIComponentLenient(inside.slice(0, zoneAt));
-    if (zoneAt >= 0 && inside.length === zoneAt + 3) return 'has an empty IPv6 zone after "%25"';
-    return isIP(address) === 6 ? undefined : `has "[${inside}]" as its host, which is not an IPv6 address`;
-  }
-  const colon = host.lastIndexOf(':');
-  if (colon >= 0 && !optionalPort(host.slice(colon))) return `has "${host.slice(colon)}" after the host, which is not a port`;
-  return unescapeProblem(host, 'host', 'the host');
-}
-
-function decodeURIComponentLenient(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-/** Go's url.parseAuthority: userinfo "@" host. */
-function authorityProblem(authority: string): string | undefined {
-  const at = authority.lastIndexOf('@');
-  const problem = hostProblem(at < 0 ? authority : authority.slice(at + 1));
-  if (problem || at < 0) return problem;
-  const userinfo = authority.slice(0, at);
-  if (![...userinfo].every((c) => isAlnum(c) || USERINFO_PUNCTUATION.includes(c))) return 'has a character the user info before "@" cannot hold';
-  return unescapeProblem(userinfo, 'other', 'the user info');
-}
-
-/** Go's url.parse: the scheme (lower case), or why the text is not a URL. `request` is ParseRequestURI's mode. */
-function goParse(raw: string, request: boolean): Parsed {
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(raw)) return 'has a control character';
-  if (raw === '' && request) return 'is empty';
-  if (raw === '*') return { scheme: '' };
-  const schemeEnd = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(raw);
-  if (raw.startsWith(':')) return 'starts with ":" (no scheme before it)';
-  const scheme = schemeEnd ? schemeEnd[0].slice(0, -1).toLowerCase() : '';
-  let rest = schemeEnd ? raw.slice(schemeEnd[0].length) : raw;
-  const question = rest.indexOf('?');
-  if (question >= 0) rest = rest.slice(0, question);
-  if (!rest.startsWith('/')) {
-    // A scheme and a rootless path: an opaque URL, not checked further.
-    if (scheme !== '') return { scheme };
-    if (request) return 'is neither an absolute URL nor an absolute path';
-    if (rest.split('/')[0].includes(':')) return 'has ":" in its first path segment';
-  }
-  if ((scheme !== '' || (!request && !rest.startsWith('///'))) && rest.startsWith('//')) {
-    const slash = rest.indexOf('/', 2);
-    const problem = authorityProblem(slash < 0 ? rest.slice(2) : rest.slice(2, slash));
-    if (problem) return problem;
-    rest = slash < 0 ? '' : rest.slice(slash);
-  }
-  return unescapeProblem(rest, 'other', 'the path') ?? { scheme };
-}
-
-/** Go's url.Parse: the fragment after "#" is cut off first, and checked on its own. */
-function goUrlParse(raw: string): Parsed {
-  const hash = raw.indexOf('#');
-  const parsed = goParse(hash < 0 ? raw : raw.slice(0, hash), false);
-  if (typeof parsed === 'string' || hash < 0) return parsed;
-  return unescapeProblem(raw.slice(hash + 1), 'other', 'the fragment') ?? parsed;
-}
-
 /**
  * Istio's strictParseURL: ParseRequestURI, else the same with "http://" in front (a host and
  * path without scheme); the URL used must also pass url.Parse. The scheme, or why it fails.
  */
-export function strictParseUrl(raw: string): Parsed {
-  const direct = goParse(raw, true);
+export function strictParseUrl(raw: string): { readonly scheme: string } | string {
+  const direct = goParseRequestUri(raw);
   const url = typeof direct === 'string' ? `http://${raw}` : raw;
-  const parsed = typeof direct === 'string' ? goParse(url, true) : direct;
+  const parsed = typeof direct === 'string' ? goParseRequestUri(url) : direct;
   if (typeof parsed === 'string') return direct;
   const strict = goUrlParse(url);
-  return typeof strict === 'string' ? strict : parsed;
+  return typeof strict === 'string' ? strict : { scheme: parsed.scheme };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -186,7 +66,7 @@ function checkUrl(f: Findings, value: unknown): void {
   }
   const parsed = strictParseUrl(url);
   if (typeof parsed === 'string') {
-    f.error('spec.url', url, `must be a URL (Go's url parser refuses it: it ${parsed})`, 'escape the offending characters, or fix the host and port');
+    f.error('spec.url', url, `must be a URL Go's url parser reads (the URL ${parsed})`, 'escape the offending characters, or fix the host and port');
   } else if (!WASM_SCHEMES.includes(parsed.scheme)) {
     f.error('spec.url', url, `must use the oci, https, http or file scheme, not "${parsed.scheme}"`,
       'write oci://registry/image@sha256:<digest> for an OCI image (a "host:port/..." URL needs the oci:// in front), https://... or file://...');
