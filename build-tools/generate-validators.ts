@@ -34,7 +34,12 @@ const SOURCES: Array<{ file: string; crds: string[]; version: string }> = [{
   file: 'crds/istio/crd-all.gen.yaml',
   version: 'v1alpha1',
   crds: ['wasmplugins.extensions.istio.io'],
-}];
+}, ...['gatewayclasses', 'gateways', 'grpcroutes', 'httproutes', 'referencegrants'].map((name) => ({
+  // Gateway API v1.6.1, standard channel: the v1 version of each kind.
+  file: `crds/gateway-api/${name}.yaml`,
+  version: 'v1',
+  crds: [`${name}.gateway.networking.k8s.io`],
+}))];
 
 const rules: string[] = [];
 const ruleIndex = new Map<string, number>();
@@ -55,7 +60,10 @@ function js(e: any): string {
   switch (kind) {
     case 'constExpr': return constant(value.constantKind);
     case 'identExpr': return identifier(value.name);
-    case 'selectExpr': return value.testOnly ? `$.has(${js(value.operand)}, ${JSON.stringify(value.field)})` : `$.sel(${js(value.operand)}, ${JSON.stringify(value.field)})`;
+    case 'selectExpr': {
+      const field = JSON.stringify(unescapeField(value.field));
+      return value.testOnly ? `$.has(${js(value.operand)}, ${field})` : `$.sel(${js(value.operand)}, ${field})`;
+    }
     case 'listExpr': return `[${value.elements.map(js).join(', ')}]`;
     case 'callExpr': return call(value);
     case 'comprehensionExpr': return comprehension(value);
@@ -65,6 +73,18 @@ function js(e: any): string {
       return `({ ${value.entries.map((en: any) => `[${js(en.keyKind.value)}]: ${js(en.value)}`).join(', ')} })`;
   }
   throw new Error(`unsupported CEL expression kind ${kind}`);
+}
+
+/** CEL reserved words: a property so named is written `__word__` in a Kubernetes CEL rule. */
+const RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import',
+  'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
+
+/** A property name as the object spells it (Kubernetes' CEL escaping undone: `__namespace__`, `__dash__`, ...). */
+function unescapeField(name: string): string {
+  const word = /^__([a-z]+)__$/.exec(name)?.[1];
+  if (word && RESERVED.has(word)) return word;
+  const escapes: Record<string, string> = { underscores: '__', dot: '.', dash: '-', slash: '/' };
+  return name.replace(/__(underscores|dot|dash|slash)__/g, (_, e: string) => escapes[e]);
 }
 
 function constant(c: any): string {
@@ -111,6 +131,8 @@ function call(c: any): string {
     case 'startsWith': return `$.str(${t}).startsWith(${a[0]})`;
     case 'endsWith': return `$.str(${t}).endsWith(${a[0]})`;
     case 'substring': return `$.substring(${t}, ${a[0]}, ${a[1]})`;
+    case 'split': return `$.split(${t}, ${a[0]})`;
+    case '_[_]': return `$.index(${a[0]}, ${a[1]})`;
   }
   throw new Error(`unsupported CEL function ${c.function}`);
 }

@@ -33,6 +33,8 @@ export * from './telemetry/telemetry';
 export * from './extensions/wasm-plugin';
 export * from './extensions/envoy-filter-patch';
 export * from './extensions/envoy-filter';
+export * from './gateway-api/gateway';
+export * from './gateway-api/reference-grant';
 export * from './gateway-api/route-types';
 export * from './gateway-api/http-route';
 export * from './gateway-api/grpc-route';

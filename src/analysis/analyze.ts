@@ -32,6 +32,7 @@ import { checkGatewayApiCrdVersions, checkGatewayApiPolicySelectors } from './ch
 import { checkAlphaAnnotations } from './checks/maturity';
 import { checkMeshHostConflicts } from './checks/mesh-hosts';
 import { checkPrincipalServiceAccounts } from './checks/principals';
+import { checkGatewaySecretGrants } from './checks/reference-grants';
 import { checkJwksFetchRestriction, checkJwtClaimRoutes } from './checks/request-authentication';
 import { routeRuleFinding } from './checks/route-rules';
 import {
@@ -83,11 +84,29 @@ const SINGLE_OBJECT_RULES: Record<string, (e: Entry) => Findings> = {
   WasmPlugin: (e) => validateWasmPluginSpec(e.spec),
 };
 
+/** The library's own code for Gateway API objects (gateway.networking.k8s.io) the API server refuses. */
+const GATEWAY_API_OBJECT_REFUSED = 'CKI0006';
+
+/** The API group of the Kubernetes Gateway API. */
+const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
+/**
+ * Admission rules of Gateway API kinds beyond their CRD schema and CEL rules, by kind (the
+ * counterpart of SINGLE_OBJECT_RULES for gateway.networking.k8s.io); the CRD stage runs for
+ * every Gateway API object whether or not its kind has an entry here.
+ */
+const GATEWAY_API_RULES: Record<string, (e: Entry) => Findings> = {};
+
+/** Whether `manifest` is a Gateway API object (gateway.networking.k8s.io/*). */
+function isGatewayApiObject(manifest: any): boolean {
+  return typeof manifest?.apiVersion === 'string' && manifest.apiVersion.startsWith(`${GATEWAY_API_GROUP}/`);
+}
+
 /**
  * What `kubectl apply` would refuse, for objects not built by this library's L2 constructs
  * (which check theirs themselves): the API server's object rules, the CRD schema and CEL rules,
  * and Istio's admission webhook. Reported as IST0106 (SchemaValidationError) for Istio kinds, as
- * istioctl does, and as CKI0003 for other kinds.
+ * istioctl does, as CKI0006 for Gateway API kinds and as CKI0003 for other kinds.
  */
 function checkSingleObjects(ctx: AnalysisContext): Set<unknown> {
   const refused = new Set<unknown>();
@@ -96,12 +115,14 @@ function checkSingleObjects(ctx: AnalysisContext): Set<unknown> {
     // Only objects shaped like Kubernetes objects; L2 constructs checked theirs already.
     if (entry.validated || !manifest.apiVersion || !manifest.kind || !manifest.metadata) continue;
     const istio = isIstioObject(manifest);
-    const rules = istio ? SINGLE_OBJECT_RULES[entry.kind] : undefined;
+    const gatewayApi = !istio && isGatewayApiObject(manifest);
+    const rules = istio ? SINGLE_OBJECT_RULES[entry.kind] : gatewayApi ? GATEWAY_API_RULES[entry.kind] : undefined;
+    const code = istio ? 'IST0106' : gatewayApi ? GATEWAY_API_OBJECT_REFUSED : KUBERNETES_OBJECT_REFUSED;
     for (const finding of admissionFindings(manifest, rules && (() => rules(entry))).all) {
       // Istio's schema analyzer reports its unreachable-rule warnings as IST0130/IST0131.
       const routeRule = istio ? routeRuleFinding(entry.kind, finding) : undefined;
       if (routeRule) ctx.report(entry, routeRule.code, routeRule.level, routeRule.message);
-      else ctx.report(entry, istio ? 'IST0106' : KUBERNETES_OBJECT_REFUSED, finding.severity, finding.message);
+      else ctx.report(entry, code, finding.severity, finding.message);
       if (finding.severity === AnalysisLevel.ERROR) refused.add(manifest);
     }
   }
@@ -131,6 +152,7 @@ export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettin
   checkDuplicateCertificates(ctx);
   checkGatewayApiPolicySelectors(ctx);
   checkGatewayApiCrdVersions(ctx);
+  checkGatewaySecretGrants(ctx);
   checkServiceEntryAddresses(ctx, settings.meshConfig);
   checkMeshHostConflicts(ctx);
   checkDestinationSubsets(ctx);

@@ -106,6 +106,23 @@ export function substring(text: any, start: number, end: number): string {
   return chars.slice(start, end).join('');
 }
 
+/** `s.split(separator)` (Kubernetes' strings library): every piece, empty ones included. */
+export function split(text: any, separator: any): string[] {
+  if (typeof separator !== 'string') throw new CelError('split() with a separator that is not a string');
+  // An empty separator splits into code points, as Go's strings.Split does.
+  return separator === '' ? [...str(text)] : str(text).split(separator);
+}
+
+/** `list[i]` / `map[key]`: the item, or an error when it is missing. */
+export function index(container: any, key: any): any {
+  if (Array.isArray(container)) {
+    if (typeof key !== 'number' || !Number.isInteger(key) || key < 0 || key >= container.length) throw new CelError(`index out of range: ${String(key)}`);
+    return container[key];
+  }
+  if (container !== null && typeof container === 'object' && typeof key === 'string') return sel(container, key);
+  throw new CelError('[] on a value that is not a list or a map');
+}
+
 /** `a && b` / `a || b` with CEL's error absorption: an error loses to a deciding value. */
 export function and(a: () => any, b: () => any): boolean {
   const [x, y] = [attempt(a), attempt(b)];

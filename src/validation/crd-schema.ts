@@ -25,9 +25,43 @@ export function validateAgainstCrdSchema(manifest: any, findings = new Findings(
     if (key === 'apiVersion' || key === 'kind' || key === 'metadata') continue;
     const child = schema.properties?.[key];
     if (!child) findings.error(key, value, 'is not a field of this object', 'remove it, or check its spelling');
-    else walk(child, withoutPrunedNulls(child, value), key, findings);
+    else walk(child, withDefaults(child, withoutPrunedNulls(child, value)), key, findings);
   }
   return findings;
+}
+
+/**
+ * The value as the API server validates it after structural defaulting: a missing (or null,
+ * non-nullable) object field whose schema has a `default` takes it, at every depth (Gateway API
+ * rules read defaulted fields such as a parentRef's `group` and `kind`). Copies only the
+ * objects that change.
+ */
+export function withDefaults(schema: any, value: any): any {
+  if (!schema || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return schema.items ? mapIfChanged(value, (item) => withDefaults(schema.items, item)) : value;
+  let out: any = value;
+  const set = (key: string, child: any) => {
+    if (out === value) out = { ...value };
+    out[key] = child;
+  };
+  for (const [key, childSchema] of Object.entries<any>(schema.properties ?? {})) {
+    const child = value[key];
+    const missing = child === undefined || (child === null && !childSchema.nullable);
+    if (missing && childSchema.default !== undefined) {
+      set(key, withDefaults(childSchema, JSON.parse(JSON.stringify(childSchema.default))));
+    } else if (child !== undefined && child !== null) {
+      const defaulted = withDefaults(childSchema, child);
+      if (defaulted !== child) set(key, defaulted);
+    }
+  }
+  if (typeof schema.additionalProperties === 'object') {
+    for (const [key, child] of Object.entries<any>(value)) {
+      if (schema.properties?.[key]) continue;
+      const defaulted = withDefaults(schema.additionalProperties, child);
+      if (defaulted !== child) set(key, defaulted);
+    }
+  }
+  return out;
 }
 
 /**
@@ -152,11 +186,18 @@ function objectRules(schema: any, value: any, field: string, f: Findings): void 
   const properties = schema.properties;
   const additional = schema.additionalProperties;
   for (const [key, child] of Object.entries<any>(value)) {
-    if (properties?.[key]) {walk(properties[key], child, `${field}.${key}`, f);} else if (additional && typeof additional === 'object') {walk(additional, child, `${field}.${key}`, f);} else if (properties && !additional && !schema['x-kubernetes-preserve-unknown-fields']) {
+    if (properties?.[key]) {walk(properties[key], child, `${field}.${key}`, f);} else if (additional && typeof additional === 'object') {walk(additional, child, `${field}.${key}`, f);} else if (properties && !additional && !schema['x-kubernetes-preserve-unknown-fields'] && valueValidation === 0) {
       f.error(`${field}.${key}`, child, 'is not a field of this object', 'remove it, or check its spelling');
     }
   }
 }
+
+/**
+ * How deep the walk is inside allOf/anyOf/oneOf/not branches: value validations, which name only
+ * some of the fields (a Gateway address branch constrains `type` alone), so a field they do not
+ * name is no unknown field there (the structural schema decides that).
+ */
+let valueValidation = 0;
 
 /** Whether `value` satisfies `schema`, without reporting. */
 function satisfies(schema: any, value: any): boolean {
@@ -164,8 +205,17 @@ function satisfies(schema: any, value: any): boolean {
   // those without walking the value again.
   if (isPresenceTest(schema)) return presence(schema, value);
   const probe = new Findings();
-  walk(schema, value, '', probe);
+  inBranch(() => walk(schema, value, '', probe));
   return probe.count === 0;
+}
+
+function inBranch(f: () => void): void {
+  valueValidation++;
+  try {
+    f();
+  } finally {
+    valueValidation--;
+  }
 }
 
 function isPresenceTest(schema: any): boolean {
@@ -181,7 +231,7 @@ function presence(schema: any, value: any): boolean {
 }
 
 function combinators(schema: any, value: any, field: string, f: Findings): void {
-  for (const sub of schema.allOf ?? []) walk(sub, value, field, f);
+  for (const sub of schema.allOf ?? []) inBranch(() => walk(sub, value, field, f));
   if (schema.anyOf && !schema['x-kubernetes-int-or-string'] && !schema.anyOf.some((sub: any) => satisfies(sub, value))) {
     f.error(field, value, `must have one of the shapes ${describe(schema.anyOf)}`, SCHEMA_FIX);
   }
