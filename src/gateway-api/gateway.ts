@@ -2,9 +2,8 @@ import { ApiObjectMetadata } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as gwapi from '../imports/gateway.networking.k8s.io';
 import { checkPort, invalid } from '../private/invalid';
-import { createL1Resource } from '../private/l1-resource';
+import { createL1Resource, noWebhookRules } from '../private/l1-resource';
 import { apiObjectOfKind } from '../private/object-reference';
-import { Findings } from '../validation/findings';
 
 /** The API group of the Gateway API. */
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -289,7 +288,7 @@ export class KubernetesGateway extends Construct {
     this.addresses = [...(props.addresses ?? [])];
     this.infrastructure = props.infrastructure;
     for (const listener of props.listeners ?? []) this.addListener(listener);
-    this.resource = createL1Resource(this, gwapi.Gateway, props.metadata, () => this._toSpec(), () => new Findings());
+    this.resource = createL1Resource(this, gwapi.Gateway, props.metadata, () => this._toSpec(), noWebhookRules);
   }
 
   /** The name of the Gateway object. */

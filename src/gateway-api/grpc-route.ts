@@ -7,8 +7,7 @@ import {
   renderHeaderMatches, renderHeaderModifier, renderMirror, renderParents,
 } from '../private/gateway-api-route';
 import { invalid } from '../private/invalid';
-import { createL1Resource } from '../private/l1-resource';
-import { Findings } from '../validation/findings';
+import { createL1Resource, noWebhookRules } from '../private/l1-resource';
 
 /** The gRPC method a request must call. */
 export interface GrpcMethodMatch {
@@ -178,7 +177,7 @@ export class GrpcRoute extends Construct {
     super(scope, id);
     this.hostnames = [...props.hostnames ?? []];
     checkHostnames(this, this.hostnames);
-    this.resource = createL1Resource(this, gw.GrpcRoute, props.metadata, () => this._toSpec(), () => new Findings());
+    this.resource = createL1Resource(this, gw.GrpcRoute, props.metadata, () => this._toSpec(), noWebhookRules);
     for (const parent of props.parentRefs ?? []) this.addParent(parent);
     for (const rule of props.rules ?? []) this.addRule(rule);
   }

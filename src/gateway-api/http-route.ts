@@ -9,8 +9,7 @@ import {
   renderGatewayDuration, renderHeaderMatches, renderHeaderModifier, renderMirror, renderParents,
 } from '../private/gateway-api-route';
 import { checkPort, invalid } from '../private/invalid';
-import { createL1Resource } from '../private/l1-resource';
-import { Findings } from '../validation/findings';
+import { createL1Resource, noWebhookRules } from '../private/l1-resource';
 
 /** How an HTTPRoute path match compares. */
 export enum HttpPathMatchType {
@@ -415,7 +414,7 @@ export class HttpRoute extends Construct {
     super(scope, id);
     this.hostnames = [...props.hostnames ?? []];
     checkHostnames(this, this.hostnames);
-    this.resource = createL1Resource(this, gw.HttpRoute, props.metadata, () => this._toSpec(), () => new Findings());
+    this.resource = createL1Resource(this, gw.HttpRoute, props.metadata, () => this._toSpec(), noWebhookRules);
     for (const parent of props.parentRefs ?? []) this.addParent(parent);
     for (const rule of props.rules ?? []) this.addRule(rule);
   }

@@ -2,8 +2,7 @@ import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as gwapi from '../imports/gateway.networking.k8s.io';
 import { invalid } from '../private/invalid';
-import { createL1Resource } from '../private/l1-resource';
-import { Findings } from '../validation/findings';
+import { createL1Resource, noWebhookRules } from '../private/l1-resource';
 
 /** The API group of the Gateway API. */
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -153,7 +152,7 @@ export class ReferenceGrant extends Construct {
     });
     this.from = props.from.map((f) => ({ ...f }));
     this.to = props.to.map((t) => ({ ...t }));
-    this.resource = createL1Resource(this, gwapi.ReferenceGrant, props.metadata, () => this._toSpec(), () => new Findings());
+    this.resource = createL1Resource(this, gwapi.ReferenceGrant, props.metadata, () => this._toSpec(), noWebhookRules);
   }
 
   /** The name of the ReferenceGrant object. */
