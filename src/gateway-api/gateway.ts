@@ -1,9 +1,14 @@
+import { isIP } from 'net';
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as gwapi from '../imports/gateway.networking.k8s.io';
 import { checkPort, invalid } from '../private/invalid';
 import { createL1Resource, noWebhookRules } from '../private/l1-resource';
 import { apiObjectOfKind } from '../private/object-reference';
+
+/** The Gateway address types the CRD accepts, and the host names of type Hostname. */
+const ADDRESS_TYPE = /^Hostname|IPAddress|NamedAddress|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9\/\-._~%!$&'()*+,;=:]+$/;
+const ADDRESS_HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** The API group of the Gateway API. */
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -286,6 +291,18 @@ export class KubernetesGateway extends Construct {
     this.gatewayClassName = props.gatewayClassName ?? 'istio';
     if (this.gatewayClassName === '') invalid(this, 'gatewayClassName', '', 'must not be empty', "name a GatewayClass, e.g. 'istio'");
     this.addresses = [...(props.addresses ?? [])];
+    this.addresses.forEach((a, i) => {
+      const type = a.type ?? 'IPAddress';
+      if (!ADDRESS_TYPE.test(type)) {
+        invalid(this, `addresses[${i}].type`, a.type, 'must be IPAddress, Hostname, NamedAddress or a domain-prefixed type', "e.g. 'example.com/my-type'");
+      }
+      if (type === 'IPAddress' && isIP(a.value) === 0) {
+        invalid(this, `addresses[${i}].value`, a.value, 'must be an IPv4 or IPv6 address for type IPAddress', "set type: 'Hostname' for a host name");
+      }
+      if (type === 'Hostname' && !ADDRESS_HOSTNAME.test(a.value)) {
+        invalid(this, `addresses[${i}].value`, a.value, 'must be a lower-case DNS name for type Hostname', "e.g. 'lb.example.com'");
+      }
+    });
     this.infrastructure = props.infrastructure;
     for (const listener of props.listeners ?? []) this.addListener(listener);
     this.resource = createL1Resource(this, gwapi.Gateway, props.metadata, () => this._toSpec(), noWebhookRules);

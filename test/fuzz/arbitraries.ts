@@ -7,6 +7,9 @@ import { generateKeyPairSync } from 'crypto';
 import { Chart, Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
+  BackendRef, EnvoyFilter, EnvoyFilterApplyTo, EnvoyFilterContext, EnvoyFilterOperation, HttpMethod, HttpPathMatch, HttpRoute, HttpRouteFilter,
+  IstioMetric, KubernetesGateway, ListenerProtocol, ListenerTlsMode, ParentRef, RouteNamespaces, TagOverride, Telemetry, TelemetryMode, TraceTag,
+  WasmPlugin, WasmPluginFailStrategy, WasmPluginPhase, WasmPluginPullPolicy, WasmPluginType, WasmPluginWorkloadMode, CertificateRef,
   AuthorizationAction, AuthorizationCondition, AuthorizationPolicy, AuthorizationRule, CanaryService, ClientTlsMode, ConditionKey, DataplaneMode,
   Destination, DestinationRule, Gateway, GatewayRouteTarget, H2UpgradePolicy, LoadBalancerAlgorithm, MeshNamespace, PolicyTarget, Protocol,
   PeerAuthentication, PeerAuthenticationMode, RequestAuthentication, RequestOperation, RequestSource, ResilientRoute, RetryOn, SecureGateway,
@@ -360,6 +363,235 @@ const meshNamespace = fc.record({
   }),
 }));
 
+// ---------------------------------------------------------------------------------------------
+// Telemetry, extensions (WasmPlugin, EnvoyFilter) and the Gateway API (KubernetesGateway, HttpRoute).
+
+const providers = opt(fc.array(mostly(['zipkin', 'otel', 'envoy', 'prometheus'], ['', 'Bad Provider']), { maxLength: 2 }));
+const traceTag = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(TraceTag.literal('v1'), TraceTag.fromRequestHeader('x-user', 'anon'), TraceTag.fromEnvironment('POD_NAME'),
+      TraceTag.fromFormatter('%START_TIME%')),
+  },
+  { weight: 1, arbitrary: fc.constantFrom(TraceTag.literal(''), TraceTag.fromRequestHeader(''), TraceTag.fromEnvironment('')) },
+);
+const telemetryConfig = fc.record({
+  tracing: opt(fc.record({
+    provider: opt(mostly(['zipkin', 'otel'], ['', 'Bad Provider'])),
+    randomSamplingPercentage: opt(fc.oneof(
+      { weight: 4, arbitrary: fc.double({ min: 0, max: 100, noNaN: true }) },
+      { weight: 1, arbitrary: fc.constantFrom(-1, 100.5, 1e9, NaN) },
+    )),
+    customTags: opt(fc.dictionary(mostly(['user', 'version'], ['', 'bad tag']), traceTag, { maxKeys: 2 })),
+    disableSpanReporting: opt(fc.boolean()),
+    mode: opt(fc.constantFrom(...Object.values(TelemetryMode))),
+  }, { requiredKeys: [] })),
+  accessLogging: opt(fc.array(fc.record({
+    providers,
+    filter: opt(mostly(['response.code >= 400', 'connection.mtls'], ['', 'response.code >=', '((('])),
+    disabled: opt(fc.boolean()),
+    mode: opt(fc.constantFrom(...Object.values(TelemetryMode))),
+  }, { requiredKeys: [] }), { maxLength: 2 })),
+  metrics: opt(fc.record({
+    providers,
+    overrides: opt(fc.array(fc.record({
+      metric: opt(fc.constantFrom(...Object.values(IstioMetric))),
+      customMetric: opt(mostly(['my_metric'], ['', 'bad metric'])),
+      mode: opt(fc.constantFrom(...Object.values(TelemetryMode))),
+      disabled: opt(fc.boolean()),
+      tagOverrides: opt(fc.dictionary(mostly(['request_host', 'x'], ['', 'bad tag']),
+        fc.oneof(
+          mostly(['request.host', 'upstream_peer.labels["app"]'], ['', 'request.host ==']).map((e) => TagOverride.upsert(e)),
+          fc.constant(TagOverride.remove()),
+        ),
+        { maxKeys: 2 })),
+    }, { requiredKeys: [] }), { maxLength: 2 })),
+    reportingInterval: opt(duration),
+  }, { requiredKeys: [] })),
+}, { requiredKeys: [] });
+const telemetryCase = fc.record({
+  factory: fc.constantFrom<'forMesh' | 'forNamespace' | 'forWorkload' | 'new'>('forMesh', 'forNamespace', 'forWorkload', 'new'),
+  scope: policyScope,
+  config: telemetryConfig,
+  sample: opt(percent),
+  logAccess: opt(fc.record({ providers, filter: opt(mostly(['response.code >= 500'], ['', 'x =='])) }, { requiredKeys: [] })),
+  override: opt(fc.record({ metric: opt(fc.constantFrom(...Object.values(IstioMetric))), disabled: opt(fc.boolean()) },
+    { requiredKeys: [] })),
+}).map((p): FuzzCase => ({
+  kind: 'Telemetry',
+  props: { ...p, scope: showScope(p.scope) },
+  build: (chart) => {
+    const t = p.factory === 'forMesh' ? Telemetry.forMesh(chart, 'tm', p.config)
+      : p.factory === 'forNamespace' ? Telemetry.forNamespace(chart, 'tm', p.config)
+        : p.factory === 'forWorkload' ? Telemetry.forWorkload(chart, 'tm', { ...p.scope, ...p.config })
+          : new Telemetry(chart, 'tm', { ...p.scope, ...p.config });
+    if (p.sample !== undefined) t.sampleTraces(p.sample);
+    if (p.logAccess) t.logAccess(p.logAccess);
+    if (p.override) t.addMetricsOverride(p.override);
+  },
+}));
+
+const wasmUrl = mostly(['oci://ghcr.io/example/plugin:1.0', 'https://example.com/plugin.wasm', 'file:///opt/plugin.wasm', 'ghcr.io/example/plugin:1.0'],
+  ['', 'ftp://example.com/p.wasm', 'not a url', 'http://example.com/p.wasm']);
+const sha256 = mostly(['a'.repeat(64), '0123456789abcdef'.repeat(4)], ['', 'abc', 'g'.repeat(64), 'A'.repeat(64)]);
+const wasmPlugin = fc.record({
+  url: wasmUrl,
+  sha256: opt(sha256),
+  imagePullPolicy: opt(fc.constantFrom(...Object.values(WasmPluginPullPolicy))),
+  imagePullSecret: opt(mostly(['pull-secret'], ['', 'Bad_Secret'])),
+  pluginName: opt(mostly(['my-plugin', 'plugin'], [''])),
+  pluginConfig: opt(fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom({ a: 1 }, { list: [1, 'x', null], nested: { b: true } }, {}) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom<{ [key: string]: any }>({ a: undefined }, { a: NaN }, { a: null }, { f: () => 1 }, { d: new Date(0) },
+        { n: Infinity }),
+    },
+  )),
+  phase: opt(fc.constantFrom(...Object.values(WasmPluginPhase))),
+  priority: opt(fc.oneof(
+    { weight: 4, arbitrary: fc.integer({ min: -1000, max: 1000 }) },
+    { weight: 1, arbitrary: fc.constantFrom(...int32Edges, -(2 ** 31), -(2 ** 31) - 1) },
+  )),
+  failStrategy: opt(fc.constantFrom(...Object.values(WasmPluginFailStrategy))),
+  match: opt(fc.array(
+    fc.record({ mode: opt(fc.constantFrom(...Object.values(WasmPluginWorkloadMode))), ports: opt(fc.array(port, { maxLength: 2 })) },
+      { requiredKeys: [] }),
+    { maxLength: 2 },
+  )),
+  env: opt(fc.array(fc.record({
+    name: mostly(['LOG_LEVEL', 'POD_NAME'], ['', 'bad name']),
+    value: opt(mostly(['debug'], [''])),
+    valueFrom: opt(fc.constantFrom('INLINE', 'HOST')),
+  }, { requiredKeys: ['name'] }), { maxLength: 2 })),
+  type: opt(fc.constantFrom(...Object.values(WasmPluginType))),
+  scope: policyScope,
+}).map((p): FuzzCase => ({
+  kind: 'WasmPlugin',
+  props: { ...p, scope: showScope(p.scope) },
+  build: (chart) => {
+    const { scope, env, ...rest } = p;
+    new WasmPlugin(chart, 'wp', { ...rest, ...scope, env: env as any });
+  },
+}));
+
+const patchValue = mostly<{ [key: string]: any } | undefined>(
+  [{ name: 'envoy.filters.http.lua', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua', 'inline_code': 'x' } }, { per_connection_buffer_limit_bytes: 1024 }],
+  [undefined, {}, { a: NaN }],
+);
+const envoyConfigPatch = fc.record({
+  applyTo: fc.constantFrom(...Object.values(EnvoyFilterApplyTo)),
+  context: opt(fc.constantFrom(...Object.values(EnvoyFilterContext))),
+  proxyVersion: opt(mostly(['^1\\.2[0-9].*'], ['', '(', '['])),
+  listener: opt(fc.record({
+    portNumber: opt(port),
+    filterChain: opt(fc.record({ filter: opt(fc.record({ name: mostly(['envoy.filters.network.http_connection_manager'], ['']) })) }, { requiredKeys: [] })),
+  }, { requiredKeys: [] })),
+  cluster: opt(fc.record({ portNumber: opt(port), service: opt(host), subset: opt(dnsLabel) }, { requiredKeys: [] })),
+  routeConfiguration: opt(fc.record({ portNumber: opt(port), vhost: opt(fc.record({ name: opt(mostly(['a.example.com:80'], [''])) }, { requiredKeys: [] })) }, { requiredKeys: [] })),
+  operation: fc.constantFrom(...Object.values(EnvoyFilterOperation)),
+  value: patchValue,
+});
+const envoyFilter = fc.record({
+  scope: fc.oneof(
+    { weight: 3, arbitrary: fc.constant({}) },
+    { weight: 3, arbitrary: fc.record({ workloadSelector: selector }) },
+    { weight: 2, arbitrary: fc.record({ targetRefs: fc.array(policyTarget, { maxLength: 2 }) }) },
+    { weight: 1, arbitrary: fc.record({ workloadSelector: selector, targetRefs: fc.array(policyTarget, { minLength: 1, maxLength: 2 }) }) },
+  ),
+  priority: opt(fc.oneof(
+    { weight: 4, arbitrary: fc.integer({ min: -1000, max: 1000 }) },
+    { weight: 1, arbitrary: fc.constantFrom(...int32Edges, -(2 ** 31) - 1) },
+  )),
+  proxyVersion: opt(mostly(['1.2*', '^1\\.24.*'], ['', '('])),
+  patches: fc.array(envoyConfigPatch, { maxLength: 2 }),
+  allowUnversionedPatches: opt(fc.boolean()),
+}).map((p): FuzzCase => ({
+  kind: 'EnvoyFilter',
+  props: { ...p, scope: showScope({ selector: p.scope.workloadSelector, targetRefs: p.scope.targetRefs }) },
+  build: (chart) => {
+    const ef = new EnvoyFilter(chart, 'ef', { ...p.scope, priority: p.priority, proxyVersion: p.proxyVersion, allowUnversionedPatches: p.allowUnversionedPatches });
+    for (const { applyTo, context, proxyVersion, listener, cluster, routeConfiguration, operation, value } of p.patches) {
+      ef.addPatch({ applyTo, match: { context, proxyVersion, listener, cluster, routeConfiguration }, patch: { operation, value } });
+    }
+  },
+}));
+
+const hostname = mostly(['example.com', '*.example.com', 'a.b.example.com'], ['', '*', 'bad_host', '10.0.0.1', 'a..b', 'UPPER.example.com']);
+const listener = fc.record({
+  name: mostly(['http', 'https', 'tls-1'], ['', 'Bad_Name', 'a'.repeat(254)]),
+  port,
+  protocol: fc.constantFrom(...Object.values(ListenerProtocol)),
+  hostname: opt(hostname),
+  tls: opt(fc.record({
+    mode: opt(fc.constantFrom(...Object.values(ListenerTlsMode))),
+    certificateRefs: opt(fc.array(mostly(['cert', 'tls-secret'], ['', 'Bad_Secret']).map((name) => CertificateRef.of({ name })), { maxLength: 2 })),
+  }, { requiredKeys: [] })),
+  allowedRoutes: opt(fc.record({
+    namespaces: opt(fc.constantFrom(...Object.values(RouteNamespaces))),
+    selector: opt(fc.dictionary(mostly(['team'], ['', 'Bad Key!']), mostly(['a'], ['bad value!']), { maxKeys: 1 })),
+    kinds: opt(fc.array(fc.record({ kind: mostly(['HTTPRoute', 'GRPCRoute', 'TLSRoute'], ['', '1Kind']) }), { maxLength: 2 })),
+  }, { requiredKeys: [] })),
+});
+const kubernetesGateway = fc.record({
+  gatewayClassName: opt(mostly(['istio', 'istio-waypoint'], ['', 'Bad Class'])),
+  listeners: fc.array(listener, { maxLength: 3 }),
+  // Type IPAddress only: the oracle closes each oneOf branch of the address schema (additionalProperties: false), so it refuses every
+  // Hostname or NamedAddress address with a value, which Kubernetes (pruning by the top-level properties) accepts.
+  addresses: opt(fc.array(fc.record({
+    value: mostly(['10.0.0.1', '2001:db8::1', '10.0.0.2'], ['', 'bad address', 'lb.example.com', '300.1.1.1']),
+    type: opt(mostly(['IPAddress'], ['Bad', ''])),
+  }), { maxLength: 2 })),
+  infrastructure: opt(fc.record({ labels: opt(fc.dictionary(mostly(['team'], ['Bad Key!']), mostly(['a'], ['bad value!']), { maxKeys: 1 })) }, { requiredKeys: [] })),
+}).map((p): FuzzCase => ({
+  kind: 'KubernetesGateway',
+  props: { ...p, listeners: p.listeners.map((l) => ({ ...l, tls: l.tls && { ...l.tls, certificateRefs: l.tls.certificateRefs?.length } })) },
+  build: (chart) => new KubernetesGateway(chart, 'kgw', p),
+}));
+
+const pathMatch = fc.oneof(
+  { weight: 4, arbitrary: mostly(['/', '/api', '/a/b'], ['', 'api', '/a//b', '/a?b']).map((v) => HttpPathMatch.prefix(v)) },
+  { weight: 2, arbitrary: mostly(['/exact', '/'], ['', 'x']).map((v) => HttpPathMatch.exact(v)) },
+  { weight: 1, arbitrary: mostly(['^/v[0-9]+/.*'], ['(', '']).map((v) => HttpPathMatch.regex(v)) },
+);
+const httpRouteRule = fc.record({
+  name: opt(mostly(['rule-a'], ['', 'Bad_Rule'])),
+  matches: opt(fc.array(fc.record({
+    path: opt(pathMatch),
+    headers: opt(fc.array(fc.record({ name: mostly(['x-tenant'], ['', 'bad header']), value: mostly(['acme'], ['']) }), { maxLength: 2 })),
+    method: opt(fc.constantFrom(HttpMethod.GET, HttpMethod.POST)),
+  }, { requiredKeys: [] }), { maxLength: 2 })),
+  backends: opt(fc.array(fc.record({ name: dnsLabel, port, namespace: opt(dnsLabel) }, { requiredKeys: ['name', 'port'] }), { maxLength: 2 })),
+  filter: opt(fc.oneof(
+    fc.record({ set: fc.dictionary(mostly(['x-a'], ['', 'bad header']), mostly(['1'], ['']), { maxKeys: 1 }) }).map((m) => HttpRouteFilter.requestHeaders(m)),
+    fc.record({ statusCode: opt(mostly([301, 302], [200, 404, 0])), port: opt(port), hostname: opt(hostname) }, { requiredKeys: [] })
+      .map((r) => HttpRouteFilter.requestRedirect(r)),
+    mostly(['/v2', '/'], ['', 'v2']).map((replacePrefixMatch) => HttpRouteFilter.urlRewrite({ replacePrefixMatch })),
+  )),
+  timeouts: opt(fc.record({ request: opt(duration), backendRequest: opt(duration) }, { requiredKeys: [] })),
+}, { requiredKeys: [] });
+const httpRoute = fc.record({
+  parents: opt(fc.array(fc.record({ name: dnsLabel, namespace: opt(dnsLabel), sectionName: opt(mostly(['http'], ['', 'Bad_Section'])) }, { requiredKeys: ['name'] }),
+    { maxLength: 2 })),
+  hostnames: opt(fc.array(hostname, { maxLength: 2 })),
+  rules: fc.array(httpRouteRule, { maxLength: 3 }),
+}).map((p): FuzzCase => ({
+  kind: 'HttpRoute',
+  props: {
+    ...p,
+    rules: p.rules.map((r) => ({ ...r, matches: r.matches?.map((m) => ({ ...m, path: m.path && JSON.stringify(m.path) })), filter: r.filter?.type })),
+  },
+  build: (chart) => new HttpRoute(chart, 'hr', {
+    parentRefs: p.parents?.map((r) => ParentRef.gateway(r.name, r.namespace, r.sectionName)),
+    hostnames: p.hostnames,
+    rules: p.rules.map(({ backends, filter, ...r }) => ({
+      ...r,
+      backendRefs: backends?.map((b) => BackendRef.of(b.name, b.port, b.namespace)),
+      filters: filter && [filter],
+    })),
+  }),
+}));
+
 /** Every construct's generator, by kind. */
 export const FUZZ_CASES: Record<string, fc.Arbitrary<FuzzCase>> = {
   DestinationRule: destinationRule,
@@ -374,4 +606,9 @@ export const FUZZ_CASES: Record<string, fc.Arbitrary<FuzzCase>> = {
   AuthorizationPolicy: authorizationPolicy,
   RequestAuthentication: requestAuthentication,
   MeshNamespace: meshNamespace,
+  Telemetry: telemetryCase,
+  WasmPlugin: wasmPlugin,
+  EnvoyFilter: envoyFilter,
+  KubernetesGateway: kubernetesGateway,
+  HttpRoute: httpRoute,
 };

@@ -1,7 +1,9 @@
 import * as fc from 'fast-check';
 import { FUZZ_CASES } from './arbitraries';
 import { runCase } from './differential';
-import { AuthorizationPolicy, IstioAnalyzer, MeshNamespace, Protocol, ServiceEntry, ServiceEntryResolution } from '../../src';
+import {
+  AuthorizationPolicy, IstioAnalyzer, KubernetesGateway, ListenerProtocol, MeshNamespace, Protocol, ServiceEntry, ServiceEntryResolution,
+} from '../../src';
 
 // A fixed seed in CI, so a failure reproduces; `npx projen fuzz` runs more cases with new seeds.
 const SEED = 20261127;
@@ -39,6 +41,11 @@ describe('regressions', () => {
   test('a MeshNamespace without policies (strictMtls and denyByDefault off) still has its Namespace checked: an upper-case name is refused', () => {
     const props = { name: 'UPPER', strictMtls: false, denyByDefault: false };
     expect(runCase({ kind: 'MeshNamespace', props, build: (chart) => new MeshNamespace(chart, 'ns', props) }).kind).toBe('refused');
+  });
+
+  test('a KubernetesGateway address of (default) type IPAddress whose value is no IP address is refused, not synthesized', () => {
+    const props = { listeners: [{ name: 'http', port: 1, protocol: ListenerProtocol.HTTP }], addresses: [{ value: '' }] };
+    expect(runCase({ kind: 'KubernetesGateway', props, build: (chart) => new KubernetesGateway(chart, 'kgw', props) }).kind).toBe('refused');
   });
 });
 
