@@ -492,9 +492,14 @@ const envoyConfigPatch = fc.record({
   operation: fc.constantFrom(...Object.values(EnvoyFilterOperation)),
   value: patchValue,
 });
+/** An EnvoyFilter's scope in the words showScope() uses (workloadSelector is its selector). */
+function envoyScope(scope: { workloadSelector?: Record<string, string>; targetRefs?: PolicyTarget[] }) {
+  return { selector: scope.workloadSelector, targetRefs: scope.targetRefs };
+}
+
 const envoyFilter = fc.record({
   scope: fc.oneof(
-    { weight: 3, arbitrary: fc.constant({}) },
+    { weight: 3, arbitrary: fc.constant<{ workloadSelector?: Record<string, string>; targetRefs?: PolicyTarget[] }>({}) },
     { weight: 3, arbitrary: fc.record({ workloadSelector: selector }) },
     { weight: 2, arbitrary: fc.record({ targetRefs: fc.array(policyTarget, { maxLength: 2 }) }) },
     { weight: 1, arbitrary: fc.record({ workloadSelector: selector, targetRefs: fc.array(policyTarget, { minLength: 1, maxLength: 2 }) }) },
@@ -508,7 +513,7 @@ const envoyFilter = fc.record({
   allowUnversionedPatches: opt(fc.boolean()),
 }).map((p): FuzzCase => ({
   kind: 'EnvoyFilter',
-  props: { ...p, scope: showScope({ selector: p.scope.workloadSelector, targetRefs: p.scope.targetRefs }) },
+  props: { ...p, scope: showScope(envoyScope(p.scope)) },
   build: (chart) => {
     const ef = new EnvoyFilter(chart, 'ef', { ...p.scope, priority: p.priority, proxyVersion: p.proxyVersion, allowUnversionedPatches: p.allowUnversionedPatches });
     for (const { applyTo, context, proxyVersion, listener, cluster, routeConfiguration, operation, value } of p.patches) {
