@@ -1,5 +1,6 @@
 import { AnalysisContext } from './context';
 import { AnalysisFinding, AnalysisLevel } from './finding';
+import { meshConfigOf } from './mesh-config';
 import { Entry, Inventory, SourcedObject } from './model';
 import { admissionFindings } from '../validation/admission';
 import { validateAuthorizationPolicySpec } from '../validation/authorization-policy';
@@ -144,6 +145,8 @@ export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettin
   // reported already, and its wrong shapes would mislead the checks.
   const accepted = objects.filter((o) => !refused.has(o.manifest));
   const ctx = refused.size === 0 ? all : all.over(new Inventory(accepted, settings.defaultNamespace, settings.clusterDomain));
+  // The mesh config the settings give, else the `istio` ConfigMap's among the analyzed objects.
+  const meshConfig = meshConfigOf(ctx.inventory, settings);
   checkVirtualServiceGateways(ctx, settings.externalGateways);
   checkConflictingGateways(ctx);
   checkGatewaySelectors(ctx);
@@ -153,7 +156,7 @@ export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettin
   checkGatewayApiPolicySelectors(ctx);
   checkGatewayApiCrdVersions(ctx);
   checkGatewaySecretGrants(ctx);
-  checkServiceEntryAddresses(ctx, settings.meshConfig);
+  checkServiceEntryAddresses(ctx, meshConfig);
   checkMeshHostConflicts(ctx);
   checkDestinationSubsets(ctx);
   checkDestinationHosts(ctx);
@@ -178,7 +181,7 @@ export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettin
   checkDeprecatedFields(ctx);
   checkNegativeConditions(ctx);
   checkEnvoyFilterPatches(ctx);
-  checkTelemetries(ctx, settings);
+  checkTelemetries(ctx, meshConfig);
   return all.findings.filter((f) => !settings.ignore.has(f.code));
 }
 

@@ -1,4 +1,4 @@
-import { textOf } from '../validation/shape';
+import { isRecord, textOf } from '../validation/shape';
 /** An object to analyze, with where it came from. */
 export interface SourcedObject {
   readonly manifest: any;
@@ -45,9 +45,16 @@ const KIND_GROUPS: Record<string, string> = {
 };
 
 /** `networking.istio.io/v1` → `networking.istio.io`; `v1` → `` (core); anything else → undefined. */
-function apiGroup(apiVersion: unknown): string | undefined {
+export function apiGroup(apiVersion: unknown): string | undefined {
   if (typeof apiVersion !== 'string') return undefined;
   return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+}
+
+/** The pod metadata and spec of a workload: a Pod's own, or its controller's pod template's ({} when absent or not a map). */
+export function pod(entry: Entry): { metadata: any; spec: any } {
+  if (entry.kind === 'Pod') return { metadata: entry.manifest.metadata ?? {}, spec: entry.spec };
+  const template = isRecord(entry.spec.template) ? entry.spec.template : {};
+  return { metadata: template.metadata ?? {}, spec: isRecord(template.spec) ? template.spec : {} };
 }
 
 /** A pod template (or pod) that Services and subsets can select. */
@@ -63,6 +70,11 @@ export function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+
+/** A stable text form of a label selector, as Kubernetes prints it (`a=1,b=2`, keys sorted). */
+export function selectorText(selector: { [key: string]: string } | undefined): string {
+  return Object.keys(selector ?? {}).sort().map((k) => `${k}=${selector![k]}`).join(',');
+}
 
 /** Whether every label of `selector` is in `labels`. */
 export function selects(selector: { [key: string]: string } | undefined, labels: { [key: string]: string }): boolean {

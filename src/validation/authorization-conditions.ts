@@ -15,9 +15,8 @@ const IP_KEYS = ['source.ip', 'remote.ip', 'destination.ip'];
 /** Keys that name a header, claim or filter state in brackets: `request.headers[User-Agent]`. */
 const BRACKET_PREFIXES = ['request.headers', 'request.auth.claims', 'experimental.envoy.filters.'];
 
-/** The `when` keys Istio supports, for messages. */
-export const CONDITION_KEYS = [...IP_KEYS, ...PLAIN_KEYS, 'source.serviceAccount', 'source.trustDomain', 'destination.port',
-  'request.headers[<name>]', 'request.auth.claims[<claim>]', 'experimental.envoy.filters.<filter>[<key>]'];
+/** The `when` keys Istio supports as written (the bracket keys aside). */
+const EXACT_KEYS = [...IP_KEYS, ...PLAIN_KEYS, 'source.serviceAccount', 'source.trustDomain', 'destination.port'];
 
 /** Whether `key` is `a[b]`: a name, then a non-empty part in brackets at the end. */
 function isBracketKey(key: string): boolean {
@@ -31,7 +30,7 @@ export function conditionKeyProblem(key: unknown): string | undefined {
   if (key === '') return 'must not be empty';
   const prefix = BRACKET_PREFIXES.find((p) => key.startsWith(p));
   if (prefix) return isBracketKey(key) ? undefined : `must name a ${prefix === 'request.headers' ? 'header' : 'claim or key'} in brackets, e.g. ${prefix}[name]`;
-  if ([...IP_KEYS, ...PLAIN_KEYS, 'source.serviceAccount', 'source.trustDomain', 'destination.port'].includes(key)) return undefined;
+  if (EXACT_KEYS.includes(key)) return undefined;
   if (key === 'destination.namespace') return 'is no longer supported: the policy applies in its own namespace (metadata.namespace)';
   if (key.startsWith('destination.labels')) return 'is no longer supported: the workload selector replaced it';
   if (key === 'destination.name' || key === 'destination.user') return 'is deprecated and only supported in v1alpha1';

@@ -1,7 +1,7 @@
 import { isRecord, textOf } from '../../validation/shape';
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
-import { addTo, Entry, selects } from '../model';
+import { addTo, Entry, pod, selects } from '../model';
 import {
   annotationsOf, goList, hasIstioProxy, INJECTION_LABEL, isIgnoredNamespace, ISTIO_PROXY, labelsOf, REVISION_LABEL, SIDECAR_INJECT,
 } from './injection';
@@ -24,13 +24,6 @@ const POD_OWNERS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet
 export function isIstioControlPlane(entry: Entry): boolean {
   const labels = labelsOf(entry.manifest.metadata);
   return labels.istio !== undefined || labels.release === 'istio';
-}
-
-/** The pod metadata and spec of a Pod, or of a controller's pod template. */
-function pod(entry: Entry): { metadata: any; spec: any } {
-  if (entry.kind === 'Pod') return { metadata: entry.manifest.metadata ?? {}, spec: entry.spec };
-  const template = isRecord(entry.spec.template) ? entry.spec.template : {};
-  return { metadata: template.metadata ?? {}, spec: isRecord(template.spec) ? template.spec : {} };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { textOf } from '../../validation/shape';
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
-import { addTo, Entry, selects, Workload } from '../model';
+import { addTo, Entry, pod, selects, Workload } from '../model';
 import { HostRegistry } from './destinations';
 
 /** Code for checks Istio's analyzer does not have (cdk8s-istio's own). */
@@ -26,8 +26,7 @@ function labelMap(value: unknown): Labels {
  * it runs on (region; zone; subzone only under a zone; each only when set) and the node's name.
  */
 function endpointLabels(workload: Workload, nodes: Map<string, Labels>): Labels {
-  const podSpec = workload.entry.kind === 'Pod' ? workload.entry.spec : workload.entry.spec.template?.spec;
-  const nodeName = textOf(podSpec?.nodeName);
+  const nodeName = textOf(pod(workload.entry).spec?.nodeName);
   if (nodeName === '') return workload.labels;
   const node = nodes.get(nodeName) ?? {};
   const [region, zone, subzone] = [textOf(node[REGION]), textOf(node[ZONE]), textOf(node[SUBZONE])];

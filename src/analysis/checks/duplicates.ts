@@ -1,26 +1,20 @@
 import { textOf } from '../../validation/shape';
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
-import { addTo, Entry } from '../model';
+import { addTo, apiGroup, Entry } from '../model';
 
 /** The library's own code: Istio has none, since the API server keeps one object per name. */
 export const DUPLICATE_OBJECT = 'CKI0002';
 
-/** `apps/v1` → `apps`; `v1` → `` (the core group). Versions of one group are one object. */
-function group(apiVersion: unknown): string {
-  const text = textOf(apiVersion);
-  return text.includes('/') ? text.slice(0, text.indexOf('/')) : '';
-}
-
 /**
- * What the API server keys an object by: API group (not version), kind, namespace and name;
+ * What the API server keys an object by: API group (not version: versions of one group are one object), kind, namespace and name;
  * undefined for an object without kind or name. `namespace` is the object's effective namespace.
  */
 export function objectIdentity(manifest: any, namespace: string): string | undefined {
   const kind = textOf(manifest?.kind);
   const name = textOf(manifest?.metadata?.name);
   if (!kind || !name) return undefined;
-  return `${group(manifest.apiVersion)}|${kind}|${namespace}|${name}`;
+  return `${apiGroup(manifest.apiVersion) ?? ''}|${kind}|${namespace}|${name}`;
 }
 
 /** The CKI0002 message for an object defined by each of `sources` (two or more, in order). */

@@ -1,6 +1,6 @@
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
-import { addTo, Entry, Inventory, selects, Workload } from '../model';
+import { addTo, Entry, Inventory, pod, selects, selectorText, Workload } from '../model';
 
 type Labels = { [key: string]: string };
 
@@ -8,11 +8,6 @@ type Labels = { [key: string]: string };
 export function gatewaySelector(gw: Entry): Labels {
   const selector = gw.spec.selector;
   return selector && typeof selector === 'object' && !Array.isArray(selector) ? selector : {};
-}
-
-/** A label selector as Kubernetes prints it (`a=1,b=2`). */
-function selectorText(selector: Labels): string {
-  return Object.keys(selector).sort().map((k) => `${k}=${selector[k]}`).join(',');
 }
 
 /**
@@ -33,14 +28,9 @@ export function gatewayWorkloads(inventory: Inventory): (gw: Entry) => Workload[
   };
 }
 
-/** The pod spec of a workload: a Pod's own, or its controller's pod template's. */
-function podSpec(entry: Entry): any {
-  return (entry.kind === 'Pod' ? entry.spec : entry.spec.template?.spec) ?? {};
-}
-
 /** The number of a container port named `name` in a workload, if any. */
 function namedContainerPort(workload: Workload, name: string): number | undefined {
-  const spec = podSpec(workload.entry);
+  const spec = pod(workload.entry).spec;
   for (const c of [...(Array.isArray(spec.containers) ? spec.containers : []), ...(Array.isArray(spec.initContainers) ? spec.initContainers : [])]) {
     for (const p of Array.isArray(c?.ports) ? c.ports : []) if (p?.name === name && typeof p.containerPort === 'number') return p.containerPort;
   }

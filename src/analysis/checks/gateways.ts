@@ -2,7 +2,7 @@ import { hostsOverlap } from '../../validation/names';
 import { textOf } from '../../validation/shape';
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
-import { addTo, Entry } from '../model';
+import { addTo, Entry, selectorText } from '../model';
 
 const MESH = 'mesh';
 
@@ -93,11 +93,6 @@ export function checkVirtualServiceGateways(ctx: AnalysisContext, external: Set<
       }
     }
   }
-}
-
-/** A stable text form of a label selector, as Kubernetes prints it. */
-function selectorText(selector: { [key: string]: string } | undefined): string {
-  return Object.keys(selector ?? {}).sort().map((k) => `${k}=${selector![k]}`).join(',');
 }
 
 /** A server host as the gateway merges it: `./h` is `<gateway namespace>/h`, and `*` + `/h` is `h` (Istio's sanitizeServerHostNamespace). */

@@ -1,7 +1,7 @@
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
-import { Entry } from '../model';
-import { policySelector, selectorText } from './security';
+import { Entry, selectorText } from '../model';
+import { policySelector } from './security';
 
 /** Label Istio puts on the pods it deploys for a Kubernetes Gateway API Gateway. */
 const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';

@@ -1,6 +1,6 @@
-import { podSpec } from './security';
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
+import { pod } from '../model';
 
 /** cdk8s-istio's own code: Istio's analyzer does not read principals. */
 const UNKNOWN_SERVICE_ACCOUNT = 'CKI0005';
@@ -20,7 +20,7 @@ export function checkPrincipalServiceAccounts(ctx: AnalysisContext): void {
   // The service accounts the app's workloads run as, by namespace.
   const runAs = new Map<string, Set<string>>();
   for (const w of ctx.inventory.workloads) {
-    const spec = podSpec(w.entry);
+    const spec = pod(w.entry).spec;
     const name = typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : typeof spec.serviceAccount === 'string' ? spec.serviceAccount : 'default';
     let names = runAs.get(w.entry.namespace);
     if (!names) runAs.set(w.entry.namespace, names = new Set());

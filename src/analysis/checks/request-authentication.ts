@@ -1,7 +1,7 @@
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
-import { addTo, selects, Workload } from '../model';
-import { policySelector, selectorText } from './security';
+import { addTo, selects, selectorText, Workload } from '../model';
+import { policySelector } from './security';
 
 const MESH = 'mesh';
 const CLAIM_HEADER = '@request.auth.claims';

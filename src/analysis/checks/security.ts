@@ -1,6 +1,6 @@
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
-import { addTo, Entry, selects, Workload } from '../model';
+import { addTo, Entry, pod, selects, selectorText, Workload } from '../model';
 
 /** Code for checks Istio's analyzer does not have (cdk8s-istio's own). */
 const NOBODY_MAY_CALL = 'CKI0004';
@@ -13,21 +13,6 @@ const INJECT = 'sidecar.istio.io/inject';
 const BUILT_IN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 type Labels = { [key: string]: string };
-
-/** A stable text form of a label selector, as Kubernetes prints it (`a=1,b=2`). */
-export function selectorText(selector: Labels | undefined): string {
-  return Object.keys(selector ?? {}).sort().map((k) => `${k}=${selector![k]}`).join(',');
-}
-
-/** The pod metadata of a workload: a Pod's own, or its controller's pod template's. */
-function podMetadata(entry: Entry): any {
-  return (entry.kind === 'Pod' ? entry.manifest.metadata : entry.spec.template?.metadata) ?? {};
-}
-
-/** The pod spec of a workload: a Pod's own, or its controller's pod template's. */
-export function podSpec(entry: Entry): any {
-  return (entry.kind === 'Pod' ? entry.spec : entry.spec.template?.spec) ?? {};
-}
 
 /** The labels a policy's `selector` matches on, or undefined when it has no selector. */
 export function policySelector(spec: any): Labels | undefined {
@@ -56,8 +41,8 @@ function isDryRun(policy: Entry): boolean {
 export function meshMembership(ctx: AnalysisContext): (w: Workload) => boolean {
   const namespaces = new Map(ctx.inventory.of('Namespace').map((n) => [n.name, n]));
   return (w: Workload) => {
-    const meta = podMetadata(w.entry);
-    const containers = podSpec(w.entry).containers;
+    const meta = pod(w.entry).metadata;
+    const containers = pod(w.entry).spec.containers;
     if (Array.isArray(containers) && containers.some((c: any) => c?.name === 'istio-proxy' && c?.image)) return true;
     if (meta.annotations?.['ambient.istio.io/redirection'] === 'enabled') return true;
     const inject = meta.labels?.[INJECT] ?? meta.annotations?.[INJECT];
@@ -169,10 +154,10 @@ export function checkGatewayApiSelectors(ctx: AnalysisContext): void {
     const selected = Object.keys(selector).length === 0
       ? gatewayPods.filter((w) => w.entry.namespace === policy.namespace)
       : ctx.inventory.workloadsSelectedBy(selector, policy.namespace).filter((w) => typeof w.labels[GATEWAY_NAME_LABEL] === 'string');
-    for (const pod of selected) {
-      const gateway = pod.labels[GATEWAY_NAME_LABEL];
+    for (const workload of selected) {
+      const gateway = workload.labels[GATEWAY_NAME_LABEL];
       ctx.report(policy, 'IST0166', AnalysisLevel.WARNING, `Ineffective selector on Kubernetes Gateway ${gateway}. Use the TargetRef field instead `
-        + `(selector ${selectorText(selector)} matches ${pod.entry.kind} ${pod.entry.namespace}/${pod.entry.name}, a pod of the Gateway API Gateway); `
+        + `(selector ${selectorText(selector)} matches ${workload.entry.kind} ${workload.entry.namespace}/${workload.entry.name}, a pod of the Gateway API Gateway); `
         + `replace the selector with targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: ${gateway} }]`);
     }
   }

@@ -1,11 +1,10 @@
 import { isRecord } from '../../validation/shape';
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
-import { addTo, Entry, Workload } from '../model';
+import { addTo, Entry, pod, selectorText, Workload } from '../model';
 import {
   annotationsOf, DATAPLANE_MODE_LABEL, goList, hasIstioProxy, INJECTION_LABEL, isIgnoredNamespace, labelsOf, REVISION_LABEL, SIDECAR_INJECT,
 } from './injection';
-import { selectorText } from './security';
 
 /** Annotation the ambient CNI puts on the pods it redirects. */
 const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
@@ -18,13 +17,6 @@ function namespaceInAmbient(namespace: Entry | undefined): boolean {
   return labels[DATAPLANE_MODE_LABEL] === 'ambient';
 }
 
-/** The pod metadata and spec of a workload (a Pod, or a controller's pod template). */
-function pod(w: Workload): { metadata: any; spec: any } {
-  if (w.entry.kind === 'Pod') return { metadata: w.entry.manifest.metadata ?? {}, spec: w.entry.spec };
-  const template = isRecord(w.entry.spec.template) ? w.entry.spec.template : {};
-  return { metadata: template.metadata ?? {}, spec: isRecord(template.spec) ? template.spec : {} };
-}
-
 /**
  * Whether a workload's pods are in ambient mode. Istio reads the annotation the ambient CNI puts
  * on running pods (`ambient.istio.io/redirection: enabled`); manifests do not carry it, so the
@@ -32,7 +24,7 @@ function pod(w: Workload): { metadata: any; spec: any } {
  * ambient namespace and not opted out (`istio.io/dataplane-mode: none`), and without a sidecar.
  */
 function inAmbient(w: Workload, namespaces: Map<string, Entry>): boolean {
-  const { metadata, spec } = pod(w);
+  const { metadata, spec } = pod(w.entry);
   if (annotationsOf(metadata)[AMBIENT_REDIRECTION] === 'enabled') return true;
   const labels = labelsOf(metadata);
   const mode = labels[DATAPLANE_MODE_LABEL];

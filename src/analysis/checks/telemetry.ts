@@ -1,8 +1,7 @@
 import { isRecord, textOf } from '../../validation/shape';
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
-import { meshConfigOf } from '../mesh-config';
-import { addTo, Entry, Workload } from '../model';
+import { addTo, Entry, selectorText, Workload } from '../model';
 
 // Telemetry checks, as Istio's telemetry analyzers (Istio 1.30.3): ProviderAnalyzer (IST0157),
 // LightstepAnalyzer (IST0002), SelectorAnalyzer (IST0101, IST0159) and DefaultSelectorAnalyzer
@@ -24,11 +23,6 @@ function nameList(entries: Entry[]): string {
 function matchLabels(spec: any): Labels | undefined {
   const labels = isRecord(spec.selector) ? spec.selector.matchLabels : undefined;
   return isRecord(labels) && Object.keys(labels).length > 0 ? labels : undefined;
-}
-
-/** A label selector as Kubernetes prints it (`a=1,b=2`, keys sorted). */
-function selectorText(labels: Labels): string {
-  return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
 }
 
 /**
@@ -131,9 +125,8 @@ export function checkDefaultTelemetries(ctx: AnalysisContext): void {
   }
 }
 
-/** Every Telemetry check; the mesh config comes from the settings or an `istio` ConfigMap. */
-export function checkTelemetries(ctx: AnalysisContext, settings: { readonly meshConfig?: any; readonly rootNamespace: string }): void {
-  const mesh = meshConfigOf(ctx.inventory, settings);
+/** Every Telemetry check, against the mesh config (from the settings or an `istio` ConfigMap: meshConfigOf), if known. */
+export function checkTelemetries(ctx: AnalysisContext, mesh: any): void {
   checkTelemetryProviders(ctx, mesh);
   checkLightstepProviders(ctx, mesh);
   checkTelemetrySelectors(ctx);
