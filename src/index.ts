@@ -1,6 +1,7 @@
 import { IstioValidation } from './plugin/validation-plugin';
 
 export * from './mesh-settings';
+export * from './traffic-api';
 export * from './networking/string-match';
 export * from './networking/retry';
 export * from './networking/fault';
@@ -38,6 +39,7 @@ export * from './gateway-api/reference-grant';
 export * from './gateway-api/route-types';
 export * from './gateway-api/http-route';
 export * from './gateway-api/grpc-route';
+export * from './gateway-api/waypoint';
 export * from './patterns/resilience';
 export * from './patterns/canary-service';
 export * from './patterns/resilient-route';

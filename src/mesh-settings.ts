@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { invalid } from './private/invalid';
+import { TrafficApi } from './traffic-api';
 import { fqdnProblem } from './validation/names';
 
 /**
@@ -22,6 +23,9 @@ export class MeshSettings {
 
   /** The trust domain when none is set, as in Istio's default mesh config. */
   public static readonly DEFAULT_TRUST_DOMAIN = 'cluster.local';
+
+  /** Context key of the traffic API the patterns write. */
+  public static readonly TRAFFIC_API_CONTEXT = 'cdk8s-istio:trafficApi';
 
   /**
    * Sets the cluster domain (Istio's domain suffix) for everything under `scope`: hosts that
@@ -54,6 +58,30 @@ export class MeshSettings {
   public static trustDomainOf(scope: IConstruct): string {
     const value = scope.node.tryGetContext(MeshSettings.TRUST_DOMAIN_CONTEXT);
     return typeof value === 'string' && value.length > 0 ? value : MeshSettings.DEFAULT_TRUST_DOMAIN;
+  }
+
+  /**
+   * Sets the API the patterns under `scope` write their routing in (a construct's own
+   * `trafficApi` prop overrides it). Switching an app to the Gateway API is this one call.
+   */
+  public static setTrafficApi(scope: Construct, api: TrafficApi): void {
+    if (!Object.values(TrafficApi).includes(api)) {
+      invalid(scope, 'trafficApi', api, 'must be TrafficApi.ISTIO or TrafficApi.GATEWAY_API', 'pick one of the two');
+    }
+    scope.node.setContext(MeshSettings.TRAFFIC_API_CONTEXT, api);
+  }
+
+  /**
+   * The traffic API in effect at `scope`: the context set with `setTrafficApi()` (or the
+   * context key in `cdk8s.yaml`), else TrafficApi.ISTIO.
+   */
+  public static trafficApiOf(scope: IConstruct): TrafficApi {
+    const value = scope.node.tryGetContext(MeshSettings.TRAFFIC_API_CONTEXT);
+    if (value === undefined) return TrafficApi.ISTIO;
+    if (!Object.values(TrafficApi).includes(value)) {
+      invalid(scope, `context '${MeshSettings.TRAFFIC_API_CONTEXT}'`, value, 'must be ISTIO or GATEWAY_API', 'fix the context value');
+    }
+    return value;
   }
 
   private constructor() {}

@@ -16,6 +16,7 @@ import { validateSidecarSpec } from '../validation/sidecar';
 import { validateTelemetrySpec } from '../validation/telemetry';
 import { validateVirtualServiceSpec } from '../validation/virtual-service';
 import { validateWasmPluginSpec } from '../validation/wasm-plugin';
+import { checkAmbient } from './checks/ambient';
 import { checkAnnotations } from './checks/annotations';
 import { checkCaCertificates } from './checks/ca-certificates';
 import { checkNegativeConditions } from './checks/conditions';
@@ -172,6 +173,7 @@ export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettin
   checkAuthorizationPolicyWorkloads(ctx);
   checkAuthorizationPolicyNamespaces(ctx);
   checkGatewayApiSelectors(ctx);
+  checkAmbient(ctx);
   checkJwtClaimRoutes(ctx);
   checkJwksFetchRestriction(ctx);
   checkDenyByDefault(ctx);

@@ -25,6 +25,8 @@ export enum ListenerProtocol {
   TCP = 'TCP',
   /** UDP; routes: UDPRoute. */
   UDP = 'UDP',
+  /** Istio's HTTP-based overlay tunnel: the listener of an ambient waypoint (port 15008; see `Waypoint`). */
+  HBONE = 'HBONE',
 }
 
 /** What a TLS listener does with the TLS session. */

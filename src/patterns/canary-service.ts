@@ -2,6 +2,9 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ResilienceOptions } from './resilience';
+import { HttpRouteFilter, HttpRouteMatch, HttpRouteRule, HttpRoute } from '../gateway-api/http-route';
+import { BackendRef, MirrorOptions, ParentRef, RouteHeaderMatch, RouteMatchType } from '../gateway-api/route-types';
+import { MeshSettings } from '../mesh-settings';
 import { Destination } from '../networking/destination';
 import { DestinationRule, DestinationRuleSubset } from '../networking/destination-rule';
 import { Gateway } from '../networking/gateway';
@@ -11,6 +14,7 @@ import { StringMatch } from '../networking/string-match';
 import { ClientTlsMode } from '../networking/tls';
 import { TrafficPolicy } from '../networking/traffic-policy';
 import { VirtualService } from '../networking/virtual-service';
+import { cookieRegex, valueMatches } from '../private/gateway-api-matches';
 import { checkPort, invalid } from '../private/invalid';
 import { addPodLabels, apiObjectOfKind, containerPorts, WORKLOAD_KINDS } from '../private/object-reference';
 import { register } from '../private/registry';
@@ -19,6 +23,7 @@ import { accountIdentity, identitiesOf } from '../private/workload-identities';
 import { PeerAuthentication, PeerAuthenticationMode } from '../security/peer-authentication';
 import { AllowOptions, WorkloadAuthorization } from '../security/workload-authorization';
 import { WorkloadIdentity } from '../security/workload-identity';
+import { TrafficApi } from '../traffic-api';
 import { isDns1123Label } from '../validation/names';
 
 /** Istio's sidecar runs as this UID; application containers must not. */
@@ -296,6 +301,17 @@ export interface CanaryServiceProps {
    * @default MtlsMode.STRICT
    */
   readonly mtls?: MtlsMode;
+
+  /**
+   * The API the routing is written in. With TrafficApi.GATEWAY_API the service gets one
+   * Service per version (`<serviceName>-<version>`; the Gateway API has no subsets), an
+   * HTTPRoute attached to the service's Service (GAMMA) with the dark-launch rules, the weighted
+   * split and the mirror, and a DestinationRule per version Service for mTLS and the
+   * connection pool. `gateways`, `hosts` and `resilience.retries` are Istio API only.
+   *
+   * @default - MeshSettings.trafficApiOf(scope): TrafficApi.ISTIO unless the App or Chart says otherwise
+   */
+  readonly trafficApi?: TrafficApi;
 }
 
 /**
@@ -320,11 +336,8 @@ export class CanaryService extends Construct {
   /** The Kubernetes Service (L1, to set `appProtocol`). */
   public readonly service: kplus.k8s.KubeService;
 
-  /** The DestinationRule with one subset per version. */
-  public readonly destinationRule: DestinationRule;
-
-  /** The VirtualService with the traffic split. */
-  public readonly virtualService: VirtualService;
+  /** The API the routing is written in. */
+  public readonly trafficApi: TrafficApi;
 
   /** The PeerAuthentication of the workloads. */
   public readonly peerAuthentication: PeerAuthentication;
@@ -344,6 +357,11 @@ export class CanaryService extends Construct {
   private readonly resilience: ResilienceOptions;
   private readonly mirror?: CanaryMirror;
   private readonly identityReaders: Array<() => WorkloadIdentity[]> = [];
+  private readonly istioDestinationRule?: DestinationRule;
+  private readonly istioVirtualService?: VirtualService;
+  private readonly route?: HttpRoute;
+  private readonly servicesByVersion = new Map<string, kplus.k8s.KubeService>();
+  private readonly versionDestinationRules: DestinationRule[] = [];
 
   /** Defines a CanaryService in `scope`. */
   public constructor(scope: Construct, id: string, props: CanaryServiceProps) {
@@ -354,6 +372,7 @@ export class CanaryService extends Construct {
     this.matchRoutes = [...(props.matchRoutes ?? [])];
     this.resilience = props.resilience ?? {};
     this.mirror = props.mirror;
+    this.trafficApi = props.trafficApi ?? MeshSettings.trafficApiOf(scope);
     // An existing workload knows the port it listens on; created ones listen on the Service port.
     const containerPort = props.containerPort ?? declaredContainerPort(this.versionList) ?? this.port;
     const protocol = props.protocol ?? ServiceProtocol.HTTP;
@@ -385,27 +404,34 @@ export class CanaryService extends Construct {
       },
     });
 
-    const { timeout: _t, retries: _r, ...policy } = this.resilience;
-    this.destinationRule = new DestinationRule(this, 'DestinationRule', {
-      metadata: { name: this.serviceName },
-      host: this.serviceName,
-      trafficPolicy: { ...policy, tls: { mode: ClientTlsMode.ISTIO_MUTUAL } },
-    });
-    for (const version of this.versionList) {
-      this.subsetsByVersion.set(version.name, this.destinationRule.addSubset({
-        name: version.name,
-        // The same labels the pods get: the subset cannot drift from the Deployment.
-        labels: { app: this.serviceName, version: version.name },
-        trafficPolicy: version.trafficPolicy,
-      }));
-    }
+    if (this.trafficApi === TrafficApi.GATEWAY_API) {
+      this.versionList.forEach((version) => this.addVersionService(version, protocol, containerPort));
+      // GAMMA: the route applies to mesh traffic sent to the service's own Service.
+      const route = this.route = new HttpRoute(this, 'HttpRoute', { metadata: { name: this.serviceName }, parentRefs: [ParentRef.service(this.service)] });
+      for (const rule of this._gatewayApiRules([{}])) route.addRule(rule);
+    } else {
+      const { timeout: _t, retries: _r, ...policy } = this.resilience;
+      const destinationRule = this.istioDestinationRule = new DestinationRule(this, 'DestinationRule', {
+        metadata: { name: this.serviceName },
+        host: this.serviceName,
+        trafficPolicy: { ...policy, tls: { mode: ClientTlsMode.ISTIO_MUTUAL } },
+      });
+      for (const version of this.versionList) {
+        this.subsetsByVersion.set(version.name, destinationRule.addSubset({
+          name: version.name,
+          // The same labels the pods get: the subset cannot drift from the Deployment.
+          labels: { app: this.serviceName, version: version.name },
+          trafficPolicy: version.trafficPolicy,
+        }));
+      }
 
-    this.virtualService = new VirtualService(this, 'VirtualService', {
-      metadata: { name: this.serviceName },
-      hosts: [this.serviceName, ...(props.hosts ?? [])],
-      gateways: props.gateways && props.gateways.length > 0 ? [...props.gateways, Gateway.MESH] : undefined,
-    });
-    for (const route of this._httpRoutes([{}])) this.virtualService.addHttpRoute(route);
+      const virtualService = this.istioVirtualService = new VirtualService(this, 'VirtualService', {
+        metadata: { name: this.serviceName },
+        hosts: [this.serviceName, ...(props.hosts ?? [])],
+        gateways: props.gateways && props.gateways.length > 0 ? [...props.gateways, Gateway.MESH] : undefined,
+      });
+      for (const route of this._httpRoutes([{}])) virtualService.addHttpRoute(route);
+    }
 
     this.peerAuthentication = new PeerAuthentication(this, 'PeerAuthentication', {
       metadata: { name: this.serviceName },
@@ -457,9 +483,43 @@ export class CanaryService extends Construct {
     return [...this.deploymentList];
   }
 
-  /** The subsets, one per version, in order. */
+  /** The VirtualService with the traffic split (TrafficApi.ISTIO). */
+  public get virtualService(): VirtualService {
+    if (!this.istioVirtualService) this.wrongApi('virtualService', 'httpRoute');
+    return this.istioVirtualService;
+  }
+
+  /** The DestinationRule with one subset per version (TrafficApi.ISTIO). */
+  public get destinationRule(): DestinationRule {
+    if (!this.istioDestinationRule) this.wrongApi('destinationRule', 'destinationRules');
+    return this.istioDestinationRule;
+  }
+
+  /** The HTTPRoute with the traffic split, attached to the service (TrafficApi.GATEWAY_API). */
+  public get httpRoute(): HttpRoute {
+    if (!this.route) this.wrongApi('httpRoute', 'virtualService');
+    return this.route;
+  }
+
+  /**
+   * The DestinationRules: the one with a subset per version (TrafficApi.ISTIO), or one per
+   * version Service (TrafficApi.GATEWAY_API).
+   */
+  public get destinationRules(): DestinationRule[] {
+    return this.istioDestinationRule ? [this.istioDestinationRule] : [...this.versionDestinationRules];
+  }
+
+  /**
+   * The Services of the versions, in order (`<serviceName>-<version>`): the HTTPRoute's
+   * backends. Empty with TrafficApi.ISTIO, where subsets select the versions.
+   */
+  public get versionServices(): kplus.k8s.KubeService[] {
+    return this.versionList.map((v) => this.servicesByVersion.get(v.name)).filter((x): x is kplus.k8s.KubeService => x !== undefined);
+  }
+
+  /** The subsets, one per version, in order (empty with TrafficApi.GATEWAY_API). */
   public get subsets(): DestinationRuleSubset[] {
-    return this.versionList.map((v) => this.subsetsByVersion.get(v.name)!);
+    return this.versionList.filter((v) => this.subsetsByVersion.has(v.name)).map((v) => this.subsetsByVersion.get(v.name)!);
   }
 
   /** The traffic share of a version in percent, as emitted. */
@@ -493,7 +553,7 @@ export class CanaryService extends Construct {
       name: `${route.version}-match`,
       match: matches.map((m) => ({
         ...m,
-        headers: { ...m.headers, ...route.headers, ...(route.cookie ? { cookie: cookieMatch(route.cookie) } : {}) },
+        headers: { ...m.headers, ...route.headers, ...(route.cookie ? { cookie: StringMatch.regex(cookieRegex(route.cookie)) } : {}) },
         queryParams: route.queryParams ?? m.queryParams,
       })),
       destinations: [{ destination: to(route.version) }],
@@ -510,6 +570,68 @@ export class CanaryService extends Construct {
       retries,
     };
     return [...darkLaunch, split];
+  }
+
+  /**
+   * The HTTPRoute rules that reproduce this service's split, dark launch, mirroring and timeout,
+   * each narrowed by `matches` (e.g. a path on a gateway), for the Gateway API routes of a
+   * gateway. Rules are named `<prefix><version>-match` and `<prefix>split`.
+   *
+   * @internal
+   */
+  public _gatewayApiRules(matches: HttpRouteMatch[], namePrefix = ''): HttpRouteRule[] {
+    if (this.trafficApi !== TrafficApi.GATEWAY_API) {
+      invalid(this, 'trafficApi', this.trafficApi, 'must be TrafficApi.GATEWAY_API for a Gateway API route to this service: only then has it a Service per version',
+        "set 'trafficApi: TrafficApi.GATEWAY_API' on this CanaryService too (or MeshSettings.setTrafficApi on the App)");
+    }
+    const backend = (version: string, weight?: number) => BackendRef.service(this.servicesByVersion.get(version)!, this.port, weight);
+    const timeouts = this.resilience.timeout ? { request: this.resilience.timeout } : undefined;
+    const darkLaunch: HttpRouteRule[] = this.matchRoutes.map((route) => ({
+      name: `${namePrefix}${route.version}-match`,
+      matches: matches.map((m) => ({
+        ...m,
+        headers: mergeMatches(m.headers, [
+          ...valueMatches(route.headers) ?? [],
+          ...(route.cookie ? [{ name: 'cookie', value: cookieRegex(route.cookie), type: RouteMatchType.REGULAR_EXPRESSION }] : []),
+        ]),
+        queryParams: mergeMatches(m.queryParams, valueMatches(route.queryParams) ?? []),
+      })),
+      backendRefs: [backend(route.version)],
+      timeouts,
+    }));
+    const mirror = this.mirror;
+    const split: HttpRouteRule = {
+      name: `${namePrefix}split`,
+      matches,
+      backendRefs: this.versionList.map((v) => backend(v.name, this.weights.get(v.name))),
+      filters: mirror ? [HttpRouteFilter.requestMirror(backend(mirror.version), mirrorShare(mirror.percentage))] : undefined,
+      timeouts,
+    };
+    return [...darkLaunch, split];
+  }
+
+  private wrongApi(field: string, other: string): never {
+    const api = this.trafficApi === TrafficApi.ISTIO ? 'TrafficApi.ISTIO' : 'TrafficApi.GATEWAY_API';
+    return invalid(this, field, this.trafficApi, `does not exist: this CanaryService writes ${api}`, `use '${other}' instead`);
+  }
+
+  /** The Service of one version, and its DestinationRule (mTLS, pool, the version's policy). */
+  private addVersionService(version: CanaryVersion, protocol: ServiceProtocol, containerPort: number): void {
+    const name = `${this.serviceName}-${version.name}`;
+    const labels = { app: this.serviceName, version: version.name };
+    this.servicesByVersion.set(version.name, new kplus.k8s.KubeService(this, `Service-${version.name}`, {
+      metadata: { name, labels },
+      spec: {
+        selector: labels,
+        ports: [{ name: protocol, appProtocol: protocol, port: this.port, targetPort: kplus.k8s.IntOrString.fromNumber(containerPort), protocol: 'TCP' }],
+      },
+    }));
+    const { timeout: _t, retries: _r, ...policy } = this.resilience;
+    this.versionDestinationRules.push(new DestinationRule(this, `DestinationRule-${version.name}`, {
+      metadata: { name },
+      host: name,
+      trafficPolicy: { ...policy, tls: { mode: ClientTlsMode.ISTIO_MUTUAL }, ...version.trafficPolicy },
+    }));
   }
 
   private checkProps(props: CanaryServiceProps): void {
@@ -561,6 +683,29 @@ export class CanaryService extends Construct {
       if (props.mirror.percentage < 0 || props.mirror.percentage > 100) invalid(this, 'mirror.percentage', props.mirror.percentage, 'must be within 0-100', 'give a percentage');
     }
     checkResilience(this, 'resilience.', this.resilience);
+    if (this.trafficApi === TrafficApi.GATEWAY_API) this.checkGatewayApiProps(props);
+  }
+
+  /** What the Gateway API cannot express, refused with the way to get it. */
+  private checkGatewayApiProps(props: CanaryServiceProps): void {
+    const istioOnly = "or keep this service on the Istio API with 'trafficApi: TrafficApi.ISTIO'";
+    if (props.gateways && props.gateways.length > 0) {
+      invalid(this, 'gateways', props.gateways.length, 'binds Istio Gateways, which Gateway API routes do not use',
+        `route ingress to it with SecureGateway.addRoute({ destination: GatewayRouteTarget.fromCanary(...) }) or an HttpRoute on a KubernetesGateway, ${istioOnly}`);
+    }
+    if (props.hosts && props.hosts.length > 0) {
+      invalid(this, 'hosts', props.hosts, 'are ignored by a mesh route attached to a Service (GAMMA)', `remove them and route the external names from a gateway, ${istioOnly}`);
+    }
+    if (this.resilience.retries) {
+      invalid(this, 'resilience.retries', this.resilience.retries.attempts,
+        'is not in the Gateway API standard channel (HTTPRoute `retry` is Experimental in v1.6.1)',
+        `leave it unset (Istio then retries twice on connection failures), ${istioOnly}`);
+    }
+    const tooLong = this.versionList.find((v) => `${this.serviceName}-${v.name}`.length > 63);
+    if (tooLong) {
+      invalid(this, 'versions[*].name', tooLong.name, `makes the version Service name ${this.serviceName}-${tooLong.name} longer than 63 characters`,
+        'shorten the service or version name');
+    }
   }
 
 
@@ -674,8 +819,15 @@ function existingWorkloadProblems(object: ApiObject, field: string, labels: { [k
   return problems;
 }
 
-/** A header match for a cookie `name=value` anywhere in the Cookie header. */
-function cookieMatch(cookie: string): StringMatch {
-  const escaped = cookie.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return StringMatch.regex(`^(.*?;\\s*)?(${escaped})(;.*)?$`);
+/** Matches of one kind, the later ones replacing earlier ones of the same name. */
+function mergeMatches(base: RouteHeaderMatch[] | undefined, extra: RouteHeaderMatch[]): RouteHeaderMatch[] | undefined {
+  const names = new Set(extra.map((m) => m.name.toLowerCase()));
+  const merged = [...(base ?? []).filter((m) => !names.has(m.name.toLowerCase())), ...extra];
+  return merged.length > 0 ? merged : undefined;
+}
+
+/** A mirror share in percent as the Gateway API writes it: whole percent, else a fraction. */
+function mirrorShare(percentage: number): MirrorOptions {
+  if (Number.isInteger(percentage)) return { percent: percentage };
+  return { fraction: { numerator: Math.round(percentage * 10_000), denominator: 1_000_000 } };
 }
