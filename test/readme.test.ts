@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { expectValidManifests } from './support/schema';
+import { ambientExample } from '../examples/patterns/ambient';
 import { authorizationPolicyExample } from '../examples/patterns/authorization-policy';
 import { canaryExample } from '../examples/patterns/canary';
 import { envoyFilterExample } from '../examples/patterns/envoy-filter';
@@ -35,6 +36,7 @@ const examples: Array<[string, (app: App) => Chart, string[]]> = [
   ['examples/patterns/telemetry.ts', telemetryExample, ['Telemetry']],
   ['examples/patterns/envoy-filter.ts', envoyFilterExample, ['EnvoyFilter']],
   ['examples/patterns/wasm-plugin.ts', wasmPluginExample, ['WasmPlugin']],
+  ['examples/patterns/ambient.ts', ambientExample, ['Namespace', 'Gateway', 'AuthorizationPolicy']],
 ];
 
 describe.each(examples)('README example %s', (file, build, kinds) => {
