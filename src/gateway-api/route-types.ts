@@ -50,7 +50,7 @@ export interface IGatewayApiParent {
 export class ParentRef implements IGatewayApiParent {
   /** A Gateway by name, for Gateways this app does not define. */
   public static gateway(name: string, namespace?: string, sectionName?: string): ParentRef {
-    return new ParentRef({ group: GATEWAY_GROUP, kind: 'Gateway', name, namespace, sectionName });
+    return new ParentRef({ group: GATEWAY_GROUP, kind: 'Gateway', name, namespace, sectionName }, true);
   }
 
   /**
@@ -60,6 +60,17 @@ export class ParentRef implements IGatewayApiParent {
   public static service(service: IConstruct, port?: number): ParentRef {
     const object = ParentRef.objectOf(service, ['Service']);
     return new ParentRef({ group: '', kind: 'Service', name: object.name, namespace: object.metadata.namespace, port });
+  }
+
+  /**
+   * A Service by name (GAMMA), for Services this app does not define or names only by host.
+   *
+   * @param name the Service name
+   * @param namespace the Service's namespace; written when it differs from the route's
+   * @param port a port of the Service, to attach to that port only
+   */
+  public static serviceNamed(name: string, namespace?: string, port?: number): ParentRef {
+    return new ParentRef({ group: '', kind: 'Service', name, namespace, port });
   }
 
   /**
@@ -93,8 +104,17 @@ export class ParentRef implements IGatewayApiParent {
   /** The reference to write in the route's `parentRefs`. */
   public readonly parentReference: ParentReference;
 
-  private constructor(reference: ParentReference) {
+  /**
+   * Whether the Gateway is named only (`ParentRef.gateway()`): defined outside this app, so the
+   * analyzer does not report it as missing (CKI0008).
+   *
+   * @internal
+   */
+  public readonly _byName: boolean;
+
+  private constructor(reference: ParentReference, byName = false) {
     this.parentReference = reference;
+    this._byName = byName;
   }
 }
 

@@ -110,7 +110,7 @@ export function servicePolicy(root: IConstruct, options: SecureGatewayRouteOptio
       return { timeout, retries, source: `CanaryService ${target._canary.node.path} 'resilience'` };
     }
     const host = target._resolvedHost(from);
-    const rr = resilientRoutes.find((r) => resolvedHost(r.host, r.virtualService.resource.metadata.namespace, from.clusterDomain) === host);
+    const rr = resilientRoutes.find((r) => resolvedHost(r.host, r._routeNamespace, from.clusterDomain) === host);
     return rr ? { timeout: rr.timeout, retries: rr.retries, source: `ResilientRoute ${rr.node.path}` } : {};
   });
   const distinct = [...new Set(policies.map((p) => p.source))];

@@ -1,6 +1,6 @@
 import { App, Chart, Duration, JsonPatch, Testing, Yaml } from 'cdk8s';
 import * as kplus33 from 'cdk8s-plus-33';
-import { CanaryService, CanaryServiceProps, MeshSettings, RetryOn, StringMatch, TrafficApi } from '../../src';
+import { CanaryService, CanaryServiceProps, LoadBalancerAlgorithm, MeshSettings, RetryOn, StringMatch, TrafficApi } from '../../src';
 import { synthError, synthValid } from '../support/schema';
 
 function canary(props: Partial<CanaryServiceProps> = {}, namespace = 'shop') {
@@ -60,7 +60,7 @@ describe('CanaryService with TrafficApi.GATEWAY_API', () => {
       matchRoutes: [{ version: 'v2', headers: { 'x-dark': StringMatch.exact('1'), 'x-team': StringMatch.prefix('qa') }, cookie: 'user=jason', queryParams: { beta: StringMatch.regex('y.*') } }],
       mirror: { version: 'v2', percentage: 5 },
       resilience: { timeout: Duration.seconds(4), connectionPool: { http: { http1MaxPendingRequests: 10 } } },
-      versions: [{ name: 'v1', image: 'reviews:1' }, { name: 'v2', image: 'reviews:2', weight: 0, trafficPolicy: { loadBalancer: { simple: undefined } } }],
+      versions: [{ name: 'v1', image: 'reviews:1' }, { name: 'v2', image: 'reviews:2', weight: 0, trafficPolicy: { loadBalancer: { algorithm: LoadBalancerAlgorithm.ROUND_ROBIN } } }],
     });
     const manifests = synthValid(chart);
     const [route] = of(manifests, 'HTTPRoute');
@@ -81,6 +81,8 @@ describe('CanaryService with TrafficApi.GATEWAY_API', () => {
     expect(route.spec.rules[1].filters).toEqual([{ type: 'RequestMirror', requestMirror: { backendRef: { group: '', kind: 'Service', name: 'reviews-v2', port: 9080 }, percent: 5 } }]);
     expect(route.spec.rules[1].timeouts).toEqual({ request: '4s' });
     for (const dr of of(manifests, 'DestinationRule')) expect(dr.spec.trafficPolicy.connectionPool).toEqual({ http: { http1MaxPendingRequests: 10 } });
+    // The version's own policy applies to its Service only.
+    expect(of(manifests, 'DestinationRule').map((d) => d.spec.trafficPolicy.loadBalancer)).toEqual([undefined, { simple: 'ROUND_ROBIN' }]);
   });
 
   test('a fractional mirror share is written as a fraction', () => {
