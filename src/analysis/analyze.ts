@@ -26,6 +26,7 @@ import { checkDestinationRuleHosts, checkMtls } from './checks/destination-rules
 import { checkDestinationHosts, checkDestinationSubsets, checkIngressSubsetRoutes } from './checks/destinations';
 import { checkDuplicateObjects } from './checks/duplicates';
 import { checkEnvoyFilterPatches } from './checks/envoy-filters';
+import { checkRouteBackends, checkRouteParents } from './checks/gateway-api-routes';
 import { checkDuplicateCertificates, checkGatewayCredentials } from './checks/gateway-credentials';
 import { checkGatewayServicePorts } from './checks/gateway-workloads';
 import { checkConflictingGateways, checkGatewaySelectors, checkInternalGatewayReferences, checkVirtualServiceGateways } from './checks/gateways';
@@ -157,6 +158,8 @@ export function analyzeObjects(objects: SourcedObject[], settings: AnalyzeSettin
   checkGatewayApiPolicySelectors(ctx);
   checkGatewayApiCrdVersions(ctx);
   checkGatewaySecretGrants(ctx);
+  checkRouteParents(ctx, settings.externalGateways);
+  checkRouteBackends(ctx);
   checkServiceEntryAddresses(ctx, meshConfig);
   checkMeshHostConflicts(ctx);
   checkDestinationSubsets(ctx);

@@ -4,7 +4,7 @@ import { BackendRef, HeaderModifier, IGatewayApiParent, MirrorOptions, RouteHead
 import * as gw from '../imports/gateway.networking.k8s.io';
 import {
   MAX_MATCHES, MAX_RULES, MAX_TOTAL_MATCHES, checkFilterRepeats, checkHostnames, checkRuleName, prune, renderBackends,
-  renderHeaderMatches, renderHeaderModifier, renderMirror, renderParents,
+  externalGatewayReferences, renderHeaderMatches, renderHeaderModifier, renderMirror, renderParents,
 } from '../private/gateway-api-route';
 import { invalid } from '../private/invalid';
 import { createL1Resource, noWebhookRules } from '../private/l1-resource';
@@ -185,6 +185,16 @@ export class GrpcRoute extends Construct {
   /** The name of the GRPCRoute object. */
   public get name(): string {
     return this.resource.name;
+  }
+
+  /**
+   * Gateways named only (`ParentRef.gateway()`), as `namespace/name`: defined outside this app,
+   * so the analyzer does not report them as missing (CKI0008).
+   *
+   * @internal
+   */
+  public _externalGatewayReferences(): string[] {
+    return externalGatewayReferences(this.parents, this.resource.metadata.namespace);
   }
 
   /** Attaches the route to a Gateway or Service. Returns this route. */

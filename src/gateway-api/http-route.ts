@@ -6,7 +6,7 @@ import { HttpMethod } from '../networking/cors';
 import { RedirectScheme } from '../networking/http-route';
 import {
   MAX_MATCHES, MAX_RULES, MAX_TOTAL_MATCHES, checkFilterRepeats, checkHeaderName, checkHostnames, checkRuleName, prune, renderBackends,
-  renderGatewayDuration, renderHeaderMatches, renderHeaderModifier, renderMirror, renderParents,
+  externalGatewayReferences, renderGatewayDuration, renderHeaderMatches, renderHeaderModifier, renderMirror, renderParents,
 } from '../private/gateway-api-route';
 import { checkPort, invalid } from '../private/invalid';
 import { createL1Resource, noWebhookRules } from '../private/l1-resource';
@@ -422,6 +422,16 @@ export class HttpRoute extends Construct {
   /** The name of the HTTPRoute object. */
   public get name(): string {
     return this.resource.name;
+  }
+
+  /**
+   * Gateways named only (`ParentRef.gateway()`), as `namespace/name`: defined outside this app,
+   * so the analyzer does not report them as missing (CKI0008).
+   *
+   * @internal
+   */
+  public _externalGatewayReferences(): string[] {
+    return externalGatewayReferences(this.parents, this.resource.metadata.namespace);
   }
 
   /** Attaches the route to a Gateway or Service. Returns this route. */

@@ -38,6 +38,15 @@ export function checkHeaderName(scope: IConstruct, field: string, name: string):
   if (name.length > 256 || !HEADER_NAME.test(name)) invalid(scope, field, name, 'must be an HTTP header name (RFC 7230 token)', 'remove spaces and separators');
 }
 
+/**
+ * The Gateways a route names only (`ParentRef.gateway()`), as `namespace/name`: defined outside
+ * the app, so the analyzer does not report them as missing (as `Gateway.fromGatewayName()`).
+ */
+export function externalGatewayReferences(parents: IGatewayApiParent[], namespace: string | undefined): string[] {
+  return parents.filter((p) => (p as { _byName?: boolean })._byName === true)
+    .map((p) => `${p.parentReference.namespace ?? namespace ?? 'default'}/${p.parentReference.name}`);
+}
+
 /** The `parentRefs` of a route, namespaces written only when they differ from the route's. */
 export function renderParents(scope: IConstruct, parents: IGatewayApiParent[], namespace: string | undefined): any[] | undefined {
   if (parents.length === 0) return undefined;

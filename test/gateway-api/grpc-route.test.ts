@@ -14,7 +14,24 @@ describe('GrpcRoute', () => {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
       metadata: { name: 'edge', namespace: 'infra' },
-      spec: { gatewayClassName: 'istio', listeners: [{ name: 'grpc', protocol: 'HTTPS', port: 443, hostname: 'grpc.example.com', tls: { mode: 'Terminate', certificateRefs: [{ name: 'cert' }] } }] },
+      spec: {
+        gatewayClassName: 'istio',
+        listeners: [{
+          name: 'grpc',
+          protocol: 'HTTPS',
+          port: 443,
+          hostname: 'grpc.example.com',
+          tls: { mode: 'Terminate', certificateRefs: [{ name: 'cert' }] },
+          allowedRoutes: { namespaces: { from: 'All' } },
+        }],
+      },
+    });
+    // CKI0009: the cross-namespace mirror needs a ReferenceGrant there.
+    new ApiObject(chart, 'grant-lab', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'ReferenceGrant',
+      metadata: { name: 'routes', namespace: 'lab' },
+      spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', namespace: 'shop' }], to: [{ group: '', kind: 'Service' }] },
     });
     const stable = service(chart, 'cart');
     const canary = service(chart, 'cart-canary');

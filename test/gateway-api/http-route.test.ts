@@ -17,7 +17,7 @@ function gatewayObject(chart: Chart, name: string, namespace?: string): ApiObjec
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
     metadata: { name, namespace },
-    spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }] },
+    spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'All' } } }] },
   });
 }
 
@@ -31,6 +31,19 @@ describe('HttpRoute', () => {
     const v1 = service(chart, 'cart-v1');
     const v2 = service(chart, 'cart-v2', [8080, 9090]);
     const mirror = service(chart, 'shadow', [80], 'lab');
+    // CKI0009: the cross-namespace backends need ReferenceGrants there.
+    new ApiObject(chart, 'grant-lab', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'ReferenceGrant',
+      metadata: { name: 'routes', namespace: 'lab' },
+      spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' }], to: [{ group: '', kind: 'Service' }] },
+    });
+    new ApiObject(chart, 'grant-catalog', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'ReferenceGrant',
+      metadata: { name: 'routes', namespace: 'catalog' },
+      spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' }], to: [{ group: '', kind: 'Service' }] },
+    });
     new HttpRoute(chart, 'route', {
       metadata: { name: 'cart' },
       parentRefs: [ParentRef.gateway('edge', 'infra', 'https')],

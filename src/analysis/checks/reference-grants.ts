@@ -6,8 +6,12 @@ import { Entry } from '../model';
 /** The API group of the Gateway API. */
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
-/** Whether a ReferenceGrant lets objects of `from` refer to the object `to` of its namespace. */
-function grants(grant: Entry, from: { group: string; kind: string; namespace: string }, to: { group: string; kind: string; name: string }): boolean {
+/**
+ * Whether a ReferenceGrant lets objects of `from` refer to the object `to` of its namespace (a
+ * grant without `to.name` allows every object of the kind).
+ */
+export function grants(grant: Entry, from: { group: string; kind: string; namespace: string },
+  to: { group: string; kind: string; name: string }): boolean {
   const froms = Array.isArray(grant.spec.from) ? grant.spec.from : [];
   const tos = Array.isArray(grant.spec.to) ? grant.spec.to : [];
   return froms.some((f: any) => textOf(f?.group) === from.group && textOf(f?.kind) === from.kind && textOf(f?.namespace) === from.namespace)
