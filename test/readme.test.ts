@@ -7,6 +7,8 @@ import { authorizationPolicyExample } from '../examples/patterns/authorization-p
 import { canaryExample } from '../examples/patterns/canary';
 import { envoyFilterExample } from '../examples/patterns/envoy-filter';
 import { existingWorkloadExample } from '../examples/patterns/existing-workload';
+import { gatewayApiGatewayExample } from '../examples/patterns/gateway-api-gateway';
+import { gatewayApiRoutesExample } from '../examples/patterns/gateway-api-routes';
 import { peerAuthenticationExample } from '../examples/patterns/peer-authentication';
 import { resilientRouteExample } from '../examples/patterns/resilient-route';
 import { secureGatewayExample } from '../examples/patterns/secure-gateway';
@@ -37,6 +39,8 @@ const examples: Array<[string, (app: App) => Chart, string[]]> = [
   ['examples/patterns/envoy-filter.ts', envoyFilterExample, ['EnvoyFilter']],
   ['examples/patterns/wasm-plugin.ts', wasmPluginExample, ['WasmPlugin']],
   ['examples/patterns/ambient.ts', ambientExample, ['Namespace', 'Gateway', 'AuthorizationPolicy']],
+  ['examples/patterns/gateway-api-routes.ts', gatewayApiRoutesExample, ['HTTPRoute', 'GRPCRoute']],
+  ['examples/patterns/gateway-api-gateway.ts', gatewayApiGatewayExample, ['Gateway', 'ReferenceGrant']],
 ];
 
 describe.each(examples)('README example %s', (file, build, kinds) => {

@@ -61,6 +61,45 @@ describe('schema helper', () => {
     });
   });
 
+  // The API server applies the structural schema's defaults before it validates: the oracle too,
+  // so it accepts what the API server accepts, and still refuses unknown fields and bad values.
+  describe('schema defaults', () => {
+    const gateway = (address: any) => ({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'edge' },
+      spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }], addresses: [address] },
+    });
+
+    test('an address without a type is validated with the defaulted type IPAddress (oneOf and CEL read it)', () => {
+      expect(schemaViolations(gateway({ value: '10.0.0.1' }))).toEqual([]);
+    });
+
+    test('a Hostname address passes: the oneOf branch that constrains only the type does not refuse the value', () => {
+      expect(schemaViolations(gateway({ type: 'Hostname', value: 'lb.example.com' }))).toEqual([]);
+    });
+
+    test('the defaulted type still refuses a value that is not an IP address', () => {
+      expect(schemaViolations(gateway({ value: 'lb.example.com' })).join()).toContain('must match exactly one schema in oneOf');
+    });
+
+    test('a CEL rule still sees a bad value next to a given type', () => {
+      expect(schemaViolations(gateway({ type: 'Hostname', value: 'LB_example' })).join()).toContain('Hostname value must be empty or contain only valid characters');
+    });
+
+    test('an unknown field next to a defaulted one is still refused', () => {
+      const problems = schemaViolations(gateway({ value: '10.0.0.1', port: 80 }));
+      expect(problems.join()).toContain('must NOT have additional properties');
+      expect(problems.join()).toContain('port');
+    });
+
+    test('defaults are applied to a copy: the manifest is left as written', () => {
+      const manifest = gateway({ value: '10.0.0.1' });
+      schemaViolations(manifest);
+      expect(manifest.spec.addresses).toEqual([{ value: '10.0.0.1' }]);
+    });
+  });
+
   test('rejects invalid object names', () => {
     expect(schemaViolations({ ...base, metadata: { name: 'Reviews_V1' }, spec: {} }).join()).toContain('metadata.name Reviews_V1 is not a DNS subdomain');
   });

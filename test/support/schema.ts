@@ -30,15 +30,23 @@ interface KindSchema {
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/**
+ * The value-validation keywords of a structural schema. Their branches may name properties only to
+ * constrain them (the API server prunes and refuses unknown fields by the structural schema around
+ * them), so they must not become strict: `oneOf: [{properties: {type: ...}}]` says nothing about
+ * `value`, and making that branch reject `value` would refuse objects the API server accepts.
+ */
+const VALUE_VALIDATIONS = new Set(['oneOf', 'anyOf', 'allOf', 'not']);
+
 /** Makes an OpenAPI schema strict: objects with listed properties reject unknown fields. */
 function strict(schema: any): any {
   if (Array.isArray(schema)) return schema.map(strict);
   if (!schema || typeof schema !== 'object') return schema;
   const out: any = {};
   for (const [key, value] of Object.entries(schema)) {
-    out[key] = key === 'properties'
-      ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, strict(v)]))
-      : strict(value);
+    if (VALUE_VALIDATIONS.has(key)) out[key] = value;
+    else if (key === 'properties') out[key] = Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, strict(v)]));
+    else out[key] = strict(value);
   }
   if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) {
     out.additionalProperties = false;
@@ -127,6 +135,31 @@ function celViolations(schema: any, value: any, where: string, out: string[]): v
   }
 }
 
+/**
+ * Applies the `default:` values of a structural schema to `value` in place, as the API server does
+ * before it validates (apiextensions structural defaulting): a property that is absent (or null and
+ * not nullable) gets a copy of its default, then defaulting descends into properties, array items
+ * and map values, including the defaulted ones. Structural schemas allow no defaults under
+ * oneOf/anyOf/allOf/not, so those are not visited.
+ */
+function applyDefaults(schema: any, value: any): void {
+  if (!schema || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    if (schema.items) value.forEach((item) => applyDefaults(schema.items, item));
+    return;
+  }
+  if (schema.properties) {
+    for (const [key, child] of Object.entries<any>(schema.properties)) {
+      const missing = value[key] === undefined || (value[key] === null && !child.nullable);
+      if (missing && child.default !== undefined) value[key] = structuredClone(child.default);
+      applyDefaults(child, value[key]);
+    }
+  }
+  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+    for (const [key, child] of Object.entries(value)) if (!schema.properties?.[key]) applyDefaults(schema.additionalProperties, child);
+  }
+}
+
 /** Schema and CEL violations of one manifest; empty when it is valid. */
 export function schemaViolations(manifest: any): string[] {
   cache = cache ?? loadSchemas();
@@ -138,11 +171,14 @@ export function schemaViolations(manifest: any): string[] {
   if (core) return [...core, ...nameProblem];
   if (!schema) return [`no schema is vendored for ${key}`];
   const out: string[] = [...objectMetaViolations(manifest.metadata), ...nameProblem];
+  // Validate what the API server validates: the object with its schema's defaults applied (on a copy).
+  const defaulted = structuredClone(manifest);
+  applyDefaults(schema.openApi, defaulted);
   schema.validate = schema.validate ?? compile(schema.openApi);
-  if (!schema.validate(manifest)) {
+  if (!schema.validate(defaulted)) {
     for (const e of schema.validate.errors ?? []) out.push(`${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
   }
-  celViolations(schema.openApi, manifest, '', out);
+  celViolations(schema.openApi, defaulted, '', out);
   return out;
 }
 
