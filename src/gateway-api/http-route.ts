@@ -204,7 +204,7 @@ export class HttpRouteFilter {
 
   /** Copies requests to another backend; its answers are dropped. */
   public static requestMirror(backend: BackendRef, options: MirrorOptions = {}): HttpRouteFilter {
-    return new HttpRouteFilter('RequestMirror', (s, f, ns) => ({ requestMirror: renderMirror(s, `${f}.requestMirror`, backend, options, ns) }));
+    return new HttpRouteFilter('RequestMirror', (s, f, ns) => ({ requestMirror: renderMirror(s, `${f}.requestMirror`, backend, options, ns) }), false, backend);
   }
 
   /** Answers with a redirect (a rule with this filter has no backends). */
@@ -270,12 +270,21 @@ export class HttpRouteFilter {
   /** @internal */
   public readonly _usesPrefix: boolean;
 
+  /**
+   * The backend a RequestMirror filter copies requests to.
+   *
+   * @internal
+   */
+  public readonly _mirrorBackend?: BackendRef;
+
   private readonly body: (scope: IConstruct, field: string, namespace: string | undefined) => any;
 
-  private constructor(type: string, body: (scope: IConstruct, field: string, namespace: string | undefined) => any, usesPrefix = false) {
+  private constructor(type: string, body: (scope: IConstruct, field: string, namespace: string | undefined) => any, usesPrefix = false,
+    mirror?: BackendRef) {
     this.type = type;
     this.body = body;
     this._usesPrefix = usesPrefix;
+    this._mirrorBackend = mirror;
   }
 
   /** @internal */
@@ -408,6 +417,7 @@ export class HttpRoute extends Construct {
   private readonly rules: any[] = [];
   private readonly ruleNames = new Set<string>();
   private totalMatches = 0;
+  private readonly ruleProducers = new Map<number, () => HttpRouteRule>();
 
   /** Defines an HTTPRoute in `scope`. */
   public constructor(scope: Construct, id: string, props: HttpRouteProps = {}) {
@@ -444,16 +454,34 @@ export class HttpRoute extends Construct {
 
   /** Adds a rule. Returns this route. */
   public addRule(rule: HttpRouteRule): HttpRoute {
-    const i = this.rules.length;
+    this.rules.push(this.renderRule(rule, this.rules.length, true));
+    return this;
+  }
+
+  /**
+   * Adds a rule produced again at synth, for rules that read constructs defined later (a
+   * timeout from a ResilientRoute); it is checked now with what is known, and its names and
+   * matches must not change.
+   *
+   * @internal
+   */
+  public _addRuleProducer(produce: () => HttpRouteRule): void {
+    const index = this.rules.length;
+    this.rules.push(this.renderRule(produce(), index, true));
+    this.ruleProducers.set(index, produce);
+  }
+
+  /** A rule as the CRD writes it; `first` counts its name and matches towards the route's limits. */
+  private renderRule(rule: HttpRouteRule, i: number, first: boolean): any {
     const field = `rules[${i}]`;
     const ns = this.resource.metadata.namespace;
     if (i >= MAX_RULES) invalid(this, 'rules', i + 1, 'must have at most 16 rules', 'merge rules with the same backends, or split the route');
-    checkRuleName(this, `${field}.name`, rule.name, this.ruleNames);
+    if (first) checkRuleName(this, `${field}.name`, rule.name, this.ruleNames);
     // The API server defaults a rule without matches to one PathPrefix `/` match, and a match
     // without a path to PathPrefix `/`: written out here, so the manifest says what applies.
     const matches = rule.matches && rule.matches.length > 0 ? rule.matches : [{}];
     if (matches.length > MAX_MATCHES) invalid(this, `${field}.matches`, matches.length, 'must have at most 64 matches', 'split the rule');
-    if (this.totalMatches + matches.length > MAX_TOTAL_MATCHES) {
+    if (first && this.totalMatches + matches.length > MAX_TOTAL_MATCHES) {
       invalid(this, `${field}.matches`, this.totalMatches + matches.length, 'brings the route over 127 matches in all', 'split the route');
     }
     const renderedMatches = matches.map((m, j) => this.renderMatch(`${field}.matches[${j}]`, m));
@@ -510,9 +538,8 @@ export class HttpRoute extends Construct {
       }),
       timeouts: renderedTimeouts,
     };
-    this.totalMatches += matches.length;
-    this.rules.push(prune(rendered));
-    return this;
+    if (first) this.totalMatches += matches.length;
+    return prune(rendered);
   }
 
   private renderMatch(field: string, match: HttpRouteMatch): any {
@@ -539,7 +566,10 @@ export class HttpRoute extends Construct {
     return prune({
       parentRefs: renderParents(this, this.parents, this.resource.metadata.namespace),
       hostnames: this.hostnames.length > 0 ? [...this.hostnames] : undefined,
-      rules: this.rules.length > 0 ? this.rules : undefined,
+      rules: this.rules.length > 0 ? this.rules.map((r, i) => {
+        const produce = this.ruleProducers.get(i);
+        return produce ? this.renderRule(produce(), i, false) : r;
+      }) : undefined,
     }) as gw.HttpRouteSpec;
   }
 }

@@ -165,6 +165,17 @@ export class ReferenceGrant extends Construct {
     return this.resource.metadata.namespace;
   }
 
+  /**
+   * Adds a target, unless the grant has it (for patterns that grant as routes are added).
+   *
+   * @internal
+   */
+  public _addTo(to: ReferenceGrantTo): void {
+    if (this.to.some((t) => t.group === to.group && t.kind === to.kind && t.name === to.name)) return;
+    this.to.push({ ...to });
+    this.to.sort((a, b) => `${a.group}/${a.kind}/${a.name ?? ''}`.localeCompare(`${b.group}/${b.kind}/${b.name ?? ''}`));
+  }
+
   /** @internal */
   public _toSpec(): gwapi.ReferenceGrantSpec {
     return {

@@ -546,6 +546,10 @@ export class CanaryService extends Construct {
    * @internal
    */
   public _httpRoutes(matches: HttpMatch[]): HttpRouteOptions[] {
+    if (this.trafficApi !== TrafficApi.ISTIO) {
+      invalid(this, 'trafficApi', this.trafficApi, 'must be TrafficApi.ISTIO for an Istio VirtualService route to this service: only then has it subsets',
+        "set the same 'trafficApi' on the gateway and on this CanaryService (or MeshSettings.setTrafficApi on the App)");
+    }
     const mirror = this.mirror;
     const { timeout, retries } = this.resilience;
     const to = (version: string) => Destination.toSubset(this.subsetsByVersion.get(version)!);

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { CanaryService } from './canary-service';
+import { BackendRef } from '../gateway-api/route-types';
 import { Destination } from '../networking/destination';
 import { ObjectHost, ReferenceScope, resolvedHost } from '../private/host-reference';
 import { checkPort, invalid } from '../private/invalid';
@@ -73,6 +74,24 @@ export class GatewayRouteTarget {
   /** @internal */
   public _destination(): Destination {
     return this.target ? Destination._toObjectHost(this.target, { port: this.port }) : Destination.toHost(this.host, { port: this.port });
+  }
+
+  /**
+   * The Gateway API backend: the Service behind the target (a short name resolves in the
+   * route's namespace; `<name>.<namespace>.svc.<cluster domain>` names another namespace).
+   *
+   * @internal
+   */
+  public _backendRef(scope: IConstruct, field: string, clusterDomain: string, weight?: number): BackendRef {
+    const withWeight = (ref: BackendRef) => (weight === undefined ? ref : ref.withWeight(weight));
+    if (this._backend && !this._canary) return withWeight(BackendRef.service(this._backend, this.port));
+    const parts = this.host.split('.');
+    if (parts.length === 1) return withWeight(BackendRef.of(this.host, this.port));
+    if (this.host.endsWith(`.svc.${clusterDomain}`) && parts.length === 3 + clusterDomain.split('.').length) {
+      return withWeight(BackendRef.of(parts[0], this.port, parts[1]));
+    }
+    return invalid(scope, field, this.host, 'is not a Service of the cluster, and Gateway API routes send to Services',
+      `name a Service (GatewayRouteTarget.fromService, or <name>.<namespace>.svc.${clusterDomain}), or keep this gateway on 'trafficApi: TrafficApi.ISTIO'`);
   }
 
   /**

@@ -23,7 +23,7 @@ export interface ServicePolicy {
 }
 
 /** Checks on the options alone; thrown from `addRoute()`. */
-export function checkRouteOptions(scope: IConstruct, options: SecureGatewayRouteOptions, passthrough: boolean): void {
+export function checkRouteOptions(scope: IConstruct, options: SecureGatewayRouteOptions, passthrough: boolean, gatewayApi = false): void {
   const actions = [
     options.destination && 'destination', options.destinations && 'destinations', options.redirect && 'redirect', options.directResponse && 'directResponse',
   ].filter((a): a is string => !!a);
@@ -50,7 +50,8 @@ export function checkRouteOptions(scope: IConstruct, options: SecureGatewayRoute
     if (options.rewriteUri !== undefined) invalid(scope, 'rewriteUri', options.rewriteUri, 'cannot be combined with stripPathPrefix', 'use one of them');
   }
   // Istio replaces exactly the matched characters: prefix /nginx + rewrite / makes //index.html.
-  if (path?.kind === 'prefix' && !path.value.endsWith('/') && options.rewriteUri?.endsWith('/')) {
+  // (The Gateway API's ReplacePrefixMatch replaces whole path segments: no such trap.)
+  if (!gatewayApi && path?.kind === 'prefix' && !path.value.endsWith('/') && options.rewriteUri?.endsWith('/')) {
     invalid(scope, 'rewriteUri', options.rewriteUri, `turns ${path.value}/index.html into ${options.rewriteUri}/index.html: Istio replaces only the matched prefix '${path.value}'`,
       `set 'stripPathPrefix: true' instead (forwards ${path.value}/index.html as /index.html), or drop the trailing slash of 'rewriteUri'`);
   }

@@ -1,7 +1,11 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
+import { GatewayApiIngress } from './gateway-api-ingress';
 import { checkRouteOptions, gatewayHttpRoutes, hasConditions, routeMatches, routePolicyProblem, servicePolicy } from './gateway-routes';
 import { SecureGatewayRouteOptions } from './secure-gateway-route';
+import { KubernetesGateway } from '../gateway-api/gateway';
+import { HttpRoute } from '../gateway-api/http-route';
+import { MeshSettings } from '../mesh-settings';
 import { Gateway, GatewayServerOptions } from '../networking/gateway';
 import { Protocol } from '../networking/protocol';
 import { StringMatch } from '../networking/string-match';
@@ -11,9 +15,11 @@ import { referenceScopeOf } from '../private/host-reference';
 import { recordIngressGrant } from '../private/ingress-grants';
 import { checkPort, invalid } from '../private/invalid';
 import { AuthorizationAction, AuthorizationPolicy } from '../security/authorization-policy';
+import { PolicyTarget } from '../security/policy-target';
 import { JwtRule, RequestAuthentication } from '../security/request-authentication';
 import { WorkloadAuthorization } from '../security/workload-authorization';
 import { WorkloadIdentity } from '../security/workload-identity';
+import { TrafficApi } from '../traffic-api';
 import { isDns1123Label, isIpAddress, subnetProblem, wildcardDomainProblem } from '../validation/names';
 
 /** The defined values of a list. */
@@ -156,19 +162,54 @@ export interface SecureGatewayProps {
   /**
    * Metadata of the Gateway object.
    *
-   * @default - a generated name in the chart's namespace
+   * @default - a generated name, in the chart's namespace (TrafficApi.ISTIO) or in
+   * `gatewayNamespace` (TrafficApi.GATEWAY_API, where Istio deploys the gateway workload in the
+   * Gateway's namespace)
    */
   readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * The API the gateway and its routes are written in. With TrafficApi.GATEWAY_API: a Gateway
+   * (Istio deploys its workload in `gatewayNamespace`), an HTTPS listener per host, an HTTP
+   * listener whose only HTTPRoute redirects to HTTPS, one HTTPRoute per host in the Gateway's
+   * namespace, ReferenceGrants for Secrets and Services in other namespaces, and policies
+   * attached to the Gateway with `targetRefs`. PASSTHROUGH, `selector`, `subjectAltNames`,
+   * TLS 1.3 as the minimum, direct responses and route retries are Istio API only.
+   *
+   * @default - MeshSettings.trafficApiOf(scope): TrafficApi.ISTIO unless the App or Chart says otherwise
+   */
+  readonly trafficApi?: TrafficApi;
+
+  /**
+   * GatewayClass of the Gateway (TrafficApi.GATEWAY_API only).
+   *
+   * @default 'istio'
+   */
+  readonly gatewayClassName?: string;
+
+  /**
+   * Namespace of the TLS Secret (TrafficApi.GATEWAY_API only): when it is not the Gateway's, a
+   * ReferenceGrant there lets the Gateway read it. With TrafficApi.ISTIO the Secret must be in
+   * `gatewayNamespace`.
+   *
+   * @default - gatewayNamespace
+   */
+  readonly credentialNamespace?: string;
 }
+
+/** The label Istio puts on the pods it deploys for a Gateway API Gateway. */
+const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
 /**
  * TLS ingress done right by default: an Istio Gateway with an HTTPS server (SIMPLE TLS with a
  * credentialName, TLS 1.2 or later) and a port-80 server that only redirects to HTTPS, plus
- * one VirtualService per host bound to it. Routes are added with `addRoute()`.
+ * one VirtualService per host bound to it. Routes are added with `addRoute()`. With
+ * `trafficApi: TrafficApi.GATEWAY_API` the same is written as a Gateway API Gateway and
+ * HTTPRoutes.
  */
 export class SecureGateway extends Construct {
-  /** The Istio Gateway. */
-  public readonly gateway: Gateway;
+  /** The API the gateway and its routes are written in. */
+  public readonly trafficApi: TrafficApi;
 
   /** Host names served. */
   public readonly hosts: string[];
@@ -179,7 +220,10 @@ export class SecureGateway extends Construct {
   /** The source allow-list policy, when `allowedSourceCidrs` is set. */
   public readonly authorizationPolicy?: AuthorizationPolicy;
 
-  /** Labels of the gateway workload. */
+  /**
+   * Labels of the gateway workload (with TrafficApi.GATEWAY_API, the label Istio puts on the
+   * pods it deploys for the Gateway).
+   */
   public readonly selector: { [key: string]: string };
 
   /** Service account of the gateway workload. */
@@ -188,6 +232,9 @@ export class SecureGateway extends Construct {
   private readonly tlsMode: SecureGatewayTlsMode;
   private readonly credentialName?: string;
   private readonly virtualServices = new Map<string, VirtualService>();
+  private readonly istioGateway?: Gateway;
+  private readonly ingress?: GatewayApiIngress;
+  private readonly credentialNamespace: string;
   private readonly pathsByHost = new Map<string, StringMatch[]>();
   private jwtCount = 0;
   private readonly httpsContainerPort: number;
@@ -199,35 +246,63 @@ export class SecureGateway extends Construct {
     this.hosts = [...props.hosts];
     this.tlsMode = props.tlsMode ?? SecureGatewayTlsMode.SIMPLE;
     this.credentialName = props.credentialName;
-    this.gatewayNamespace = props.gatewayNamespace ?? 'istio-system';
-    this.gatewayServiceAccount = props.gatewayServiceAccount ?? 'istio-ingressgateway-service-account';
-    this.httpsContainerPort = props.httpsContainerPort ?? 8443;
-    this.httpContainerPort = props.httpContainerPort ?? 8080;
+    this.trafficApi = props.trafficApi ?? MeshSettings.trafficApiOf(scope);
+    const gatewayApi = this.trafficApi === TrafficApi.GATEWAY_API;
+    this.gatewayNamespace = props.gatewayNamespace ?? (gatewayApi ? props.metadata?.namespace : undefined) ?? 'istio-system';
+    this.credentialNamespace = props.credentialNamespace ?? this.gatewayNamespace;
+    // Istio's gateways for the Gateway API listen on the listener ports themselves.
+    this.httpsContainerPort = props.httpsContainerPort ?? (gatewayApi ? 443 : 8443);
+    this.httpContainerPort = props.httpContainerPort ?? (gatewayApi ? 80 : 8080);
     this.checkProps(props);
-    const selector = props.selector ?? { istio: 'ingressgateway' };
-    this.selector = { ...selector };
+    if (gatewayApi) this.checkGatewayApiProps(props);
+    else this.checkIstioProps(props);
     const passthrough = this.tlsMode === SecureGatewayTlsMode.PASSTHROUGH;
 
-    const servers: GatewayServerOptions[] = [{
-      port: 443,
-      protocol: passthrough ? Protocol.TLS : Protocol.HTTPS,
-      hosts: this.hosts,
-      tls: passthrough ? { mode: TlsMode.PASSTHROUGH } : {
-        mode: this.tlsMode === SecureGatewayTlsMode.MUTUAL ? TlsMode.MUTUAL : TlsMode.SIMPLE,
-        credentialName: props.credentialName,
-        minProtocolVersion: props.minProtocolVersion ?? TlsProtocolVersion.TLSV1_2,
-        subjectAltNames: props.subjectAltNames,
-      },
-    }];
-    if (props.httpsRedirect ?? true) {
-      servers.push({ port: 80, protocol: Protocol.HTTP, hosts: this.hosts, httpsRedirect: true });
+    let targetRefs: PolicyTarget[] | undefined;
+    if (gatewayApi) {
+      this.ingress = new GatewayApiIngress(this, {
+        hosts: this.hosts,
+        namespace: this.gatewayNamespace,
+        metadata: props.metadata,
+        gatewayClassName: props.gatewayClassName ?? 'istio',
+        credentialName: props.credentialName!,
+        credentialNamespace: this.credentialNamespace,
+        mutual: this.tlsMode === SecureGatewayTlsMode.MUTUAL,
+        httpsRedirect: props.httpsRedirect ?? true,
+        clusterDomain: MeshSettings.clusterDomainOf(this),
+      });
+      const name = this.ingress.gateway.name;
+      this.selector = { [GATEWAY_NAME_LABEL]: name };
+      // The service account Istio creates for the gateway it deploys.
+      this.gatewayServiceAccount = props.gatewayServiceAccount ?? `${name}-istio`;
+      targetRefs = [PolicyTarget.gateway(name)];
+    } else {
+      const selector = props.selector ?? { istio: 'ingressgateway' };
+      this.selector = { ...selector };
+      this.gatewayServiceAccount = props.gatewayServiceAccount ?? 'istio-ingressgateway-service-account';
+      const servers: GatewayServerOptions[] = [{
+        port: 443,
+        protocol: passthrough ? Protocol.TLS : Protocol.HTTPS,
+        hosts: this.hosts,
+        tls: passthrough ? { mode: TlsMode.PASSTHROUGH } : {
+          mode: this.tlsMode === SecureGatewayTlsMode.MUTUAL ? TlsMode.MUTUAL : TlsMode.SIMPLE,
+          credentialName: props.credentialName,
+          minProtocolVersion: props.minProtocolVersion ?? TlsProtocolVersion.TLSV1_2,
+          subjectAltNames: props.subjectAltNames,
+        },
+      }];
+      if (props.httpsRedirect ?? true) {
+        servers.push({ port: 80, protocol: Protocol.HTTP, hosts: this.hosts, httpsRedirect: true });
+      }
+      this.istioGateway = new Gateway(this, 'Gateway', { metadata: props.metadata, selector, servers });
     }
-    this.gateway = new Gateway(this, 'Gateway', { metadata: props.metadata, selector, servers });
+    this.checkServiceAccount();
 
     if (props.allowedSourceCidrs) {
       this.authorizationPolicy = new AuthorizationPolicy(this, 'SourceAllowList', {
-        metadata: { name: `${this.gateway.name}-source-allow-list`, namespace: this.gatewayNamespace },
-        selector,
+        metadata: { name: `${this.gatewayName}-source-allow-list`, namespace: this.gatewayNamespace },
+        selector: targetRefs ? undefined : this.selector,
+        targetRefs,
         action: AuthorizationAction.DENY,
         rules: [{
           from: [{ notRemoteIpBlocks: [...props.allowedSourceCidrs] }],
@@ -236,6 +311,26 @@ export class SecureGateway extends Construct {
       });
     }
     this.node.addValidation({ validate: () => this.secretProblems() });
+  }
+
+  /** The Istio Gateway (TrafficApi.ISTIO). */
+  public get gateway(): Gateway {
+    if (!this.istioGateway) this.wrongApi('gateway', 'kubernetesGateway');
+    return this.istioGateway;
+  }
+
+  /** The Gateway API Gateway (TrafficApi.GATEWAY_API). */
+  public get kubernetesGateway(): KubernetesGateway {
+    if (!this.ingress) this.wrongApi('kubernetesGateway', 'gateway');
+    return this.ingress.gateway;
+  }
+
+  /**
+   * The HTTPRoutes (TrafficApi.GATEWAY_API): one per host with routes, then the HTTPS redirect.
+   * Empty with TrafficApi.ISTIO.
+   */
+  public get httpRoutes(): HttpRoute[] {
+    return this.ingress ? this.ingress.httpRoutes : [];
   }
 
   /**
@@ -251,10 +346,21 @@ export class SecureGateway extends Construct {
       invalid(this, 'host', options.host, `must be one of the gateway's hosts (${this.hosts.join(', ')})`, "add it to 'hosts', or fix the name");
     }
     const passthrough = this.tlsMode === SecureGatewayTlsMode.PASSTHROUGH;
-    checkRouteOptions(this, options, passthrough);
+    checkRouteOptions(this, options, passthrough, this.ingress !== undefined);
     for (const target of [options.destination, ...(options.destinations ?? []).map((d) => d.target)]) {
       const backend = target?._backend;
       if (backend) recordIngressGrant(backend, target._backendNamespace, () => WorkloadAuthorization.of(backend).allowFrom(this));
+    }
+    if (this.ingress) {
+      // The routes are in the Gateway's namespace; their policy resolves at synth.
+      const from = { namespace: this.gatewayNamespace, clusterDomain: MeshSettings.clusterDomainOf(this) };
+      const policy = () => servicePolicy(this.node.root, options, from);
+      this.ingress.addRoute(options, hosts, () => {
+        const p = policy();
+        return p === 'conflict' ? {} : p;
+      });
+      for (const host of hosts) this.node.addValidation({ validate: () => definedOnly([routePolicyProblem(options, policy(), host)]) });
+      return this;
     }
     for (const host of hosts) {
       const vs = this.virtualServiceFor(host);
@@ -290,12 +396,16 @@ export class SecureGateway extends Construct {
       if (!path.startsWith('/') && !path.startsWith('*')) invalid(this, `requireJwt.paths[${i}]`, path, 'must start with / (or * for a suffix match)', "e.g. '/api/*'");
     });
     const namespace = this.gatewayNamespace;
+    // A Gateway API gateway's pods ignore selectors (IST0166): attach to the Gateway.
+    const targetRefs = this.ingress ? [PolicyTarget.gateway(this.ingress.gateway.name)] : undefined;
+    const selector = targetRefs ? undefined : this.selector;
     const requestAuthentication = new RequestAuthentication(this, `${id}Authentication`, {
-      metadata: { name: `${this.gateway.name}-jwt${suffix}`, namespace }, selector: this.selector, jwtRules: [rule],
+      metadata: { name: `${this.gatewayName}-jwt${suffix}`, namespace }, selector, targetRefs, jwtRules: [rule],
     });
     const authorizationPolicy = new AuthorizationPolicy(this, `${id}Required`, {
-      metadata: { name: `${this.gateway.name}-require-jwt${suffix}`, namespace },
-      selector: this.selector,
+      metadata: { name: `${this.gatewayName}-require-jwt${suffix}`, namespace },
+      selector,
+      targetRefs,
       action: AuthorizationAction.DENY,
       rules: [{
         // Denies requests without a valid token of this issuer (Istio's principal is `<iss>/<sub>`).
@@ -313,6 +423,58 @@ export class SecureGateway extends Construct {
    */
   public _workloadIdentities(): WorkloadIdentity[] {
     return [{ namespace: this.gatewayNamespace, serviceAccount: this.gatewayServiceAccount }];
+  }
+
+  /** The name of the Gateway object, in either API. */
+  private get gatewayName(): string {
+    return this.ingress ? this.ingress.gateway.name : this.istioGateway!.name;
+  }
+
+  private wrongApi(field: string, other: string): never {
+    return invalid(this, field, this.trafficApi, `does not exist: this SecureGateway writes TrafficApi.${this.trafficApi}`, `use '${other}' instead`);
+  }
+
+  /** What the Gateway API (or Istio's implementation of it) cannot express, refused with the way to get it. */
+  private checkGatewayApiProps(props: SecureGatewayProps): void {
+    const istioOnly = "or keep this gateway on the Istio API with 'trafficApi: TrafficApi.ISTIO'";
+    if (this.tlsMode === SecureGatewayTlsMode.PASSTHROUGH) {
+      invalid(this, 'tlsMode', this.tlsMode, 'needs a TLSRoute, which this library does not write yet', `terminate TLS at the gateway (SIMPLE or MUTUAL), ${istioOnly}`);
+    }
+    if (props.selector) {
+      invalid(this, 'selector', props.selector, 'is not used: Istio deploys the workload of a Gateway API Gateway and selects its pods itself',
+        `remove it (set 'gatewayNamespace' for where the workload runs), ${istioOnly}`);
+    }
+    if (props.subjectAltNames) {
+      invalid(this, 'subjectAltNames', props.subjectAltNames,
+        'are not implemented by Istio for Gateway API listeners (its conversion skips them), so any client certificate signed by the CA would pass',
+        `remove them and check the client identity in an AuthorizationPolicy, ${istioOnly}`);
+    }
+    if (props.minProtocolVersion === TlsProtocolVersion.TLSV1_3) {
+      invalid(this, 'minProtocolVersion', props.minProtocolVersion, 'cannot be set on a Gateway API listener (Istio has no listener option for it); Envoy\'s minimum, TLS 1.2, applies',
+        `leave it unset or TLSV1_2, ${istioOnly}`);
+    }
+    if (props.metadata?.namespace && props.gatewayNamespace && props.metadata.namespace !== props.gatewayNamespace) {
+      invalid(this, 'metadata.namespace', props.metadata.namespace, `differs from 'gatewayNamespace' (${props.gatewayNamespace}), but Istio deploys a Gateway API gateway's workload in the Gateway's namespace`,
+        'set only one of them');
+    }
+    if (!isDns1123Label(this.credentialNamespace)) invalid(this, 'credentialNamespace', this.credentialNamespace, 'must be a namespace name', 'e.g. istio-system');
+  }
+
+  /** Options of the Gateway API mode, refused on the Istio API instead of ignored. */
+  private checkIstioProps(props: SecureGatewayProps): void {
+    if (props.gatewayClassName !== undefined) {
+      invalid(this, 'gatewayClassName', props.gatewayClassName, 'applies to a Gateway API Gateway only', "remove it, or set 'trafficApi: TrafficApi.GATEWAY_API'");
+    }
+    if (props.credentialNamespace !== undefined && props.credentialNamespace !== this.gatewayNamespace) {
+      invalid(this, 'credentialNamespace', props.credentialNamespace, `must be the gateway workload's namespace (${this.gatewayNamespace}) with the Istio API, which reads the Secret there`,
+        `create the Secret in ${this.gatewayNamespace}, or set 'trafficApi: TrafficApi.GATEWAY_API' (a ReferenceGrant then lets the Gateway read it)`);
+    }
+  }
+
+  private checkServiceAccount(): void {
+    if (!isDns1123Label(this.gatewayServiceAccount) && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.gatewayServiceAccount)) {
+      invalid(this, 'gatewayServiceAccount', this.gatewayServiceAccount, 'must be a service account name', 'e.g. istio-ingressgateway-service-account');
+    }
   }
 
   /**
@@ -373,9 +535,6 @@ export class SecureGateway extends Construct {
       invalid(this, 'credentialName', undefined, `is required for ${this.tlsMode} TLS`,
         `name the kubernetes.io/tls Secret in namespace ${this.gatewayNamespace} (the gateway workload's namespace)`);
     }
-    if (!isDns1123Label(this.gatewayServiceAccount) && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.gatewayServiceAccount)) {
-      invalid(this, 'gatewayServiceAccount', this.gatewayServiceAccount, 'must be a service account name', 'e.g. istio-ingressgateway-service-account');
-    }
     checkPort(this, 'httpsContainerPort', this.httpsContainerPort);
     checkPort(this, 'httpContainerPort', this.httpContainerPort);
     if (!isDns1123Label(this.gatewayNamespace)) {
@@ -401,8 +560,12 @@ export class SecureGateway extends Construct {
     if (!this.credentialName) return [];
     const secrets = this.node.root.node.findAll()
       .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Secret' && c.name === this.credentialName);
-    if (secrets.length === 0 || secrets.some((s) => s.metadata.namespace === this.gatewayNamespace)) return [];
+    if (secrets.length === 0 || secrets.some((s) => s.metadata.namespace === this.credentialNamespace)) return [];
     const found = secrets.map((s) => s.metadata.namespace ?? '(no namespace)').join(', ');
+    if (this.ingress) {
+      return [`'credentialName' (${this.credentialName}) names a Secret in namespace ${found}, but the Gateway's certificateRef reads it from ${this.credentialNamespace}; `
+        + `set 'credentialNamespace' to ${found}, or create the Secret in namespace ${this.credentialNamespace}`];
+    }
     return [`'credentialName' (${this.credentialName}) names a Secret in namespace ${found}, but the gateway workload reads it from ${this.gatewayNamespace}; `
       + `create the Secret in namespace ${this.gatewayNamespace}`];
   }
