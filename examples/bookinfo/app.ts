@@ -13,13 +13,18 @@
  *   may call details and reviews, reviews may call ratings; `/api/` needs a valid JWT;
  * - observability: mesh-wide tracing of 10% of requests and access logs of errors only, and a
  *   WasmPlugin on the ingress gateway pinned by digest.
+ *
+ * The same code writes Istio's networking API (the default) or the Kubernetes Gateway API:
+ * `MeshSettings.setTrafficApi(app, TrafficApi.GATEWAY_API)` is the whole switch. Only the retry
+ * policies are left out under the Gateway API, whose HTTPRoute `retry` is not in the standard
+ * channel (Istio's default retries apply).
  */
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  CanaryService, GatewayRouteTarget, MeshNamespace, OutboundTrafficPolicyMode, Protocol, ResilientRoute, SecureGateway, ServiceEntry,
-  Sidecar, StringMatch, RetryOn, Telemetry, WasmPlugin, WorkloadAuthorization,
+  CanaryService, GatewayRouteTarget, MeshNamespace, MeshSettings, OutboundTrafficPolicyMode, Protocol, ResilientRoute, SecureGateway, ServiceEntry,
+  Sidecar, StringMatch, RetryOn, Telemetry, TrafficApi, WasmPlugin, WorkloadAuthorization,
 } from '../../src';
 
 const IMAGES = 'docker.io/istio/examples-bookinfo';
@@ -51,6 +56,8 @@ export class BookinfoChart extends Chart {
 
   public constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, { namespace: 'bookinfo', ...props });
+    // Retry policies are Istio API only (HTTPRoute `retry` is Experimental in Gateway API v1.6.1).
+    const istioApi = MeshSettings.trafficApiOf(this) === TrafficApi.ISTIO;
 
     // Sidecar injection, STRICT mTLS, and deny-by-default: only granted calls get through.
     new MeshNamespace(this, 'namespace', { name: 'bookinfo' });
@@ -70,7 +77,10 @@ export class BookinfoChart extends Chart {
       ],
       // Testers send `x-dark-launch: v3` to see v3 before it gets any share.
       matchRoutes: [{ version: 'v3', headers: { 'x-dark-launch': StringMatch.exact('v3') } }],
-      resilience: { timeout: Duration.seconds(5), retries: { attempts: 1, perTryTimeout: Duration.seconds(2), retryOn: [RetryOn.GATEWAY_ERROR] } },
+      resilience: {
+        timeout: Duration.seconds(5),
+        retries: istioApi ? { attempts: 1, perTryTimeout: Duration.seconds(2), retryOn: [RetryOn.GATEWAY_ERROR] } : undefined,
+      },
     });
 
     // Who may call whom, named by object. (The gateway's grants come from its routes.)
@@ -81,8 +91,9 @@ export class BookinfoChart extends Chart {
     // ratings: 2 retries of at most 2s fit in the 10s timeout; failing pods are ejected.
     new ResilientRoute(this, 'ratings-resilience', {
       host: 'ratings',
+      port: PORT,
       timeout: Duration.seconds(10),
-      retries: { attempts: 2, perTryTimeout: Duration.seconds(2), retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE] },
+      retries: istioApi ? { attempts: 2, perTryTimeout: Duration.seconds(2), retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE] } : undefined,
       connectionPool: { http: { http1MaxPendingRequests: 32, maxRequestsPerConnection: 10 } },
       outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30) },
     });
@@ -132,7 +143,7 @@ export class BookinfoIngressChart extends Chart {
     // so the next pull cannot change what runs.
     new WasmPlugin(this, 'security-headers', {
       metadata: { name: 'bookinfo-security-headers', namespace: gateway.gatewayNamespace },
-      selector: gateway.selector,
+      ...gateway.policyAttachment(),
       url: 'oci://ghcr.io/example/wasm/security-headers@sha256:4f3c2a1b0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b',
       pluginConfig: { headers: { 'strict-transport-security': 'max-age=31536000', 'x-content-type-options': 'nosniff' } },
     });
@@ -151,9 +162,10 @@ export function bookinfo(app: App): { bookinfo: BookinfoChart; ingress: Bookinfo
   return { bookinfo: apps, ingress: new BookinfoIngressChart(app, 'bookinfo-ingress', { bookinfo: apps }) };
 }
 
-/** Synthesizes the example into `outdir`, one YAML file per chart. */
-export function synthBookinfo(outdir: string): App {
+/** Synthesizes the example into `outdir`, one YAML file per chart, in one traffic API. */
+export function synthBookinfo(outdir: string, trafficApi: TrafficApi = TrafficApi.ISTIO): App {
   const app = new App({ outdir });
+  MeshSettings.setTrafficApi(app, trafficApi);
   bookinfo(app);
   app.synth();
   return app;

@@ -189,8 +189,9 @@ export class GatewayApiIngress {
   private routeFor(host: string): HttpRoute {
     let route = this.routes.get(host);
     if (!route) {
-      route = new HttpRoute(this.scope, `HttpRoutes-${host.replace(/\*/g, 'wildcard').replace(/\./g, '-')}`, {
-        metadata: { namespace: this.props.namespace },
+      const slug = host.replace(/\*/g, 'wildcard').replace(/\./g, '-');
+      route = new HttpRoute(this.scope, `HttpRoutes-${slug}`, {
+        metadata: { name: `${this.gateway.name}-${slug}`, namespace: this.props.namespace },
         parentRefs: [ParentRef.of(this.gateway, listenerName(host))],
         hostnames: this.hostnames([host]),
       });

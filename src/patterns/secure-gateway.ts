@@ -15,7 +15,7 @@ import { referenceScopeOf } from '../private/host-reference';
 import { recordIngressGrant } from '../private/ingress-grants';
 import { checkPort, invalid } from '../private/invalid';
 import { AuthorizationAction, AuthorizationPolicy } from '../security/authorization-policy';
-import { PolicyTarget } from '../security/policy-target';
+import { PolicyAttachment, PolicyTarget } from '../security/policy-target';
 import { JwtRule, RequestAuthentication } from '../security/request-authentication';
 import { WorkloadAuthorization } from '../security/workload-authorization';
 import { WorkloadIdentity } from '../security/workload-identity';
@@ -258,7 +258,6 @@ export class SecureGateway extends Construct {
     else this.checkIstioProps(props);
     const passthrough = this.tlsMode === SecureGatewayTlsMode.PASSTHROUGH;
 
-    let targetRefs: PolicyTarget[] | undefined;
     if (gatewayApi) {
       this.ingress = new GatewayApiIngress(this, {
         hosts: this.hosts,
@@ -275,7 +274,6 @@ export class SecureGateway extends Construct {
       this.selector = { [GATEWAY_NAME_LABEL]: name };
       // The service account Istio creates for the gateway it deploys.
       this.gatewayServiceAccount = props.gatewayServiceAccount ?? `${name}-istio`;
-      targetRefs = [PolicyTarget.gateway(name)];
     } else {
       const selector = props.selector ?? { istio: 'ingressgateway' };
       this.selector = { ...selector };
@@ -301,8 +299,7 @@ export class SecureGateway extends Construct {
     if (props.allowedSourceCidrs) {
       this.authorizationPolicy = new AuthorizationPolicy(this, 'SourceAllowList', {
         metadata: { name: `${this.gatewayName}-source-allow-list`, namespace: this.gatewayNamespace },
-        selector: targetRefs ? undefined : this.selector,
-        targetRefs,
+        ...this.policyAttachment(),
         action: AuthorizationAction.DENY,
         rules: [{
           from: [{ notRemoteIpBlocks: [...props.allowedSourceCidrs] }],
@@ -396,16 +393,12 @@ export class SecureGateway extends Construct {
       if (!path.startsWith('/') && !path.startsWith('*')) invalid(this, `requireJwt.paths[${i}]`, path, 'must start with / (or * for a suffix match)', "e.g. '/api/*'");
     });
     const namespace = this.gatewayNamespace;
-    // A Gateway API gateway's pods ignore selectors (IST0166): attach to the Gateway.
-    const targetRefs = this.ingress ? [PolicyTarget.gateway(this.ingress.gateway.name)] : undefined;
-    const selector = targetRefs ? undefined : this.selector;
     const requestAuthentication = new RequestAuthentication(this, `${id}Authentication`, {
-      metadata: { name: `${this.gatewayName}-jwt${suffix}`, namespace }, selector, targetRefs, jwtRules: [rule],
+      metadata: { name: `${this.gatewayName}-jwt${suffix}`, namespace }, ...this.policyAttachment(), jwtRules: [rule],
     });
     const authorizationPolicy = new AuthorizationPolicy(this, `${id}Required`, {
       metadata: { name: `${this.gatewayName}-require-jwt${suffix}`, namespace },
-      selector,
-      targetRefs,
+      ...this.policyAttachment(),
       action: AuthorizationAction.DENY,
       rules: [{
         // Denies requests without a valid token of this issuer (Istio's principal is `<iss>/<sub>`).
@@ -414,6 +407,15 @@ export class SecureGateway extends Construct {
       }],
     });
     return { requestAuthentication, authorizationPolicy };
+  }
+
+  /**
+   * How policies in `gatewayNamespace` select the gateway workload: its `selector`
+   * (TrafficApi.ISTIO), or `targetRefs` to the Gateway (TrafficApi.GATEWAY_API, whose pods
+   * ignore selectors, IST0166). Spread it into a policy's props.
+   */
+  public policyAttachment(): PolicyAttachment {
+    return this.ingress ? { targetRefs: [PolicyTarget.gateway(this.ingress.gateway.name)] } : { selector: { ...this.selector } };
   }
 
   /**

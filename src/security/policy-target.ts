@@ -43,3 +43,24 @@ export class PolicyTarget {
     return { group: this.group, kind: this.kind, name: this.name };
   }
 }
+
+/**
+ * How a policy (AuthorizationPolicy, RequestAuthentication, Telemetry, WasmPlugin) selects a
+ * workload: by pod labels, or by the resource it attaches to. Spread it into the policy's
+ * props: `{ ...gateway.policyAttachment(), ... }`.
+ */
+export interface PolicyAttachment {
+  /**
+   * Labels of the pods the policy applies to.
+   *
+   * @default - none; `targetRefs` is set instead
+   */
+  readonly selector?: { [key: string]: string };
+
+  /**
+   * Resources the policy attaches to.
+   *
+   * @default - none; `selector` is set instead
+   */
+  readonly targetRefs?: PolicyTarget[];
+}
