@@ -5,6 +5,7 @@ import { expectValidManifests } from './support/schema';
 import { ambientExample } from '../examples/patterns/ambient';
 import { authorizationPolicyExample } from '../examples/patterns/authorization-policy';
 import { canaryExample } from '../examples/patterns/canary';
+import { gatewayApiSwitchExample } from '../examples/patterns/gateway-api-switch';
 import { envoyFilterExample } from '../examples/patterns/envoy-filter';
 import { existingWorkloadExample } from '../examples/patterns/existing-workload';
 import { gatewayApiGatewayExample } from '../examples/patterns/gateway-api-gateway';
@@ -32,6 +33,7 @@ const examples: Array<[string, (app: App) => Chart, string[]]> = [
   ['examples/patterns/canary.ts', canaryExample, ['DestinationRule', 'VirtualService']],
   ['examples/patterns/secure-gateway.ts', secureGatewayExample, ['Gateway', 'AuthorizationPolicy', 'RequestAuthentication', 'VirtualService']],
   ['examples/patterns/resilient-route.ts', resilientRouteExample, ['VirtualService', 'DestinationRule']],
+  ['examples/patterns/gateway-api-switch.ts', gatewayApiSwitchExample, ['Gateway', 'HTTPRoute', 'ReferenceGrant']],
   ['examples/patterns/peer-authentication.ts', peerAuthenticationExample, ['PeerAuthentication']],
   ['examples/patterns/authorization-policy.ts', authorizationPolicyExample, ['AuthorizationPolicy']],
   ['examples/patterns/zero-trust.ts', zeroTrustExample, ['Namespace', 'PeerAuthentication', 'AuthorizationPolicy', 'ServiceAccount']],
