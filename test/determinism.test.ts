@@ -18,6 +18,7 @@ test('two processes synthesize byte-identical YAML: no timestamps, random ids or
   const second = synthesizeInNewProcess();
   expect(first.length).toBeGreaterThan(1_000_000);
   expect(first).toContain('name: svc-499');
+  expect(first).toContain('kind: HTTPRoute');
   expect(second).toBe(first);
   expect(first).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
 });
