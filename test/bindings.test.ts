@@ -86,7 +86,7 @@ describe('through the jsii runtime, as a foreign-language host', () => {
     const app = await host.create('cdk8s.App');
     const shop = await host.create('cdk8s.Chart', [app, 'shop', { namespace: 'shop' }]);
     const web = await host.create('cdk8s.Chart', [app, 'web', { namespace: 'web' }]);
-    await host.create(`${LIB}.MeshNamespace`, [shop, 'ns', { name: 'shop', dataplane: await sinvoke('DataplaneMode', 'ambient') }]);
+    const ns = await host.create(`${LIB}.MeshNamespace`, [shop, 'ns', { name: 'shop', dataplane: await sinvoke('DataplaneMode', 'ambient') }]);
     const ratings = await host.create(`${LIB}.CanaryService`, [shop, 'ratings', JsiiHost.struct(`${LIB}.CanaryServiceProps`, {
       versions: [{ name: 'v1', image: 'example/ratings:1' }, { name: 'v2', image: 'example/ratings:2', weight: 10 }],
     })]);
@@ -94,6 +94,8 @@ describe('through the jsii runtime, as a foreign-language host', () => {
       metadata: { name: 'frontend' }, containers: [{ image: 'example/frontend:1', portNumber: 8080 }],
     }]);
     await host.invoke(ratings, 'allowFrom', [frontend, { methods: ['GET'] }]);
+    // Ambient: ztunnel cannot read HTTP, so the GET grant needs the namespace's waypoint (defined after the grant).
+    await host.create(`${LIB}.Waypoint`, [shop, 'waypoint', { enrolNamespace: ns }]);
     await host.create(`${LIB}.AuthorizationPolicy`, [shop, 'block', {
       metadata: { name: 'block' },
       action: enumOf('AuthorizationAction', 'DENY'),
@@ -109,8 +111,10 @@ describe('through the jsii runtime, as a foreign-language host', () => {
 
     const manifests = expectValidManifests(parseAllDocuments(await host.invoke(app, 'synthYaml') as string).map((d) => d.toJS()));
     const policy = (name: string) => manifests.find((m) => m.kind === 'AuthorizationPolicy' && m.metadata.name === name).spec;
-    expect(manifests.find((m) => m.kind === 'Namespace').metadata.labels).toEqual({ 'istio.io/dataplane-mode': 'ambient' });
-    expect(policy('ratings').rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/web/sa/default'] } }], to: [{ operation: { methods: ['GET'] } }] }]);
+    expect(manifests.find((m) => m.kind === 'Namespace').metadata.labels).toEqual({ 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint' });
+    expect(policy('ratings-waypoint')).toMatchObject({ targetRefs: [{ group: '', kind: 'Service', name: 'ratings' }] });
+    expect(policy('ratings-waypoint').rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/web/sa/default'] } }], to: [{ operation: { methods: ['GET'] } }] }]);
+    expect(policy('ratings').rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/waypoint'] } }] }]);
     expect(policy('block')).toMatchObject({ action: 'DENY', targetRefs: [{ group: '', kind: 'Service', name: 'ratings' }] });
     expect(policy('block').rules[0].when).toEqual([{ key: 'request.headers[x-tenant]', values: ['blocked'] }]);
     expect(manifests.find((m) => m.kind === 'RequestAuthentication').spec.jwtRules).toEqual([{ issuer: 'https://auth.example.com', timeout: '3s' }]);

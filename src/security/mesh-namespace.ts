@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { AuthorizationPolicy } from './authorization-policy';
 import { PeerAuthentication, PeerAuthenticationMode } from './peer-authentication';
 import { IstioAnalyzer } from '../istio-analyzer';
+import { ambientNamespaceDefined } from '../private/ambient-namespaces';
 import { applyIngressGrantsInNamespace } from '../private/ingress-grants';
 import { invalid } from '../private/invalid';
 import { register } from '../private/registry';
@@ -140,5 +141,6 @@ export class MeshNamespace extends Construct {
     }
     register(MeshNamespace._KIND, this);
     if (this.denyByDefault) applyIngressGrantsInNamespace(this, this.name);
+    if (dataplane.labels['istio.io/dataplane-mode'] === 'ambient') ambientNamespaceDefined(this, this.name);
   }
 }

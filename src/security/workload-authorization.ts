@@ -2,9 +2,12 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { AuthorizationPolicy } from './authorization-policy';
 import { AuthorizationRule, RequestSource } from './authorization-rule';
+import { PolicyTarget } from './policy-target';
 import { WorkloadIdentity } from './workload-identity';
+import { whenAmbient } from '../private/ambient-namespaces';
 import { applyIngressGrantsTo } from '../private/ingress-grants';
 import { checkPort, invalid } from '../private/invalid';
+import { waypointServing } from '../private/waypoint-binding';
 import { identitiesOf, principalsOf } from '../private/workload-identities';
 
 /** What a grant allows the caller to ask for. Unset fields allow anything. */
@@ -40,6 +43,17 @@ function isSelectable(construct: IConstruct): construct is SelectableWorkload {
   return typeof (construct as Partial<SelectableWorkload>)._workloadSelector === 'function';
 }
 
+/** A construct of this library with a Service of its own (a CanaryService). */
+function ownServiceOf(construct: IConstruct): ApiObject | undefined {
+  const service = (construct as { service?: unknown }).service;
+  return service instanceof ApiObject && service.kind === 'Service' ? service : undefined;
+}
+
+/** Whether a grant has HTTP conditions, which only a proxy (sidecar or waypoint) enforces. */
+function isHttp(options: AllowOptions): boolean {
+  return (options.methods?.length ?? 0) > 0 || (options.paths?.length ?? 0) > 0;
+}
+
 /** The pods of a workload object (or those a Service selects), as a label selector read at synth. */
 function podSelectorOf(object: ApiObject): () => { [key: string]: string } {
   return () => {
@@ -67,6 +81,12 @@ interface Grant {
  * written as the SPIFFE principals of their service accounts, across namespaces; grants with
  * the same options share a rule. Once a workload has a grant, requests nobody was granted are
  * denied (an ALLOW policy applies to it). The policy lives in the workload's namespace.
+ *
+ * In an ambient MeshNamespace, ztunnel enforces the policy and cannot read HTTP: grants with
+ * `methods` or `paths` are written to a second policy attached (`targetRefs`) to the workload's
+ * Service, which its waypoint enforces, and the ztunnel policy keeps the other grants and allows
+ * the waypoint's identity (the source ztunnel sees for traffic the waypoint forwards). Such
+ * grants need a Waypoint used by the Service or its namespace (`Waypoint.useFor()`).
  */
 export class WorkloadAuthorization extends Construct {
   /**
@@ -84,16 +104,25 @@ export class WorkloadAuthorization extends Construct {
   /** The workload's ALLOW policy (the escape hatch). */
   public readonly policy: AuthorizationPolicy;
 
+  /** The policy the workload's waypoint enforces (ambient mode, grants with HTTP conditions). */
+  private waypointPolicy?: AuthorizationPolicy;
+
   private readonly grants: Grant[] = [];
+  private readonly workload: IConstruct;
+  private readonly service?: ApiObject;
+  private readonly name: string;
+  private watchingAmbient = false;
 
   private constructor(workload: IConstruct) {
     super(workload, WorkloadAuthorization.ID);
+    this.workload = workload;
     let name: string;
     let selector: () => { [key: string]: string };
     if (isSelectable(workload)) {
       const labels = workload._workloadSelector();
       selector = () => labels;
       name = labels.app ?? workload.node.id;
+      this.service = ownServiceOf(workload);
     } else {
       let object: ApiObject | undefined;
       try {
@@ -107,21 +136,25 @@ export class WorkloadAuthorization extends Construct {
       }
       selector = podSelectorOf(object);
       name = object.name;
+      if (object.kind === 'Service') this.service = object;
     }
+    this.name = name;
     this.policy = new AuthorizationPolicy(this, 'Policy', { metadata: { name } });
     this.policy._setSelectorProducer(selector);
-    this.policy._addRuleProducer(() => this.rules());
+    this.policy._addRuleProducer(() => this.ztunnelRules());
     applyIngressGrantsTo(workload);
     this.node.addValidation({
       validate: () => (this.grants.length > 0 ? [] : [`[${this.node.path}] has no grants, so its ALLOW policy would deny every call to the workload; `
         + 'grant callers with allowFrom() or allowFromNamespace(), or use AuthorizationPolicy.allowNothing() to deny on purpose']),
     });
+    this.node.addValidation({ validate: () => this.checkWaypoint() });
   }
 
   /** Allows calls from a workload (its service account's identity). Returns this. */
   public allowFrom(caller: IConstruct, options: AllowOptions = {}): WorkloadAuthorization {
     this.checkOptions(options);
     this.grants.push({ identities: identitiesOf(this, 'allowFrom', caller), options });
+    this.watchAmbient(options);
     return this;
   }
 
@@ -132,6 +165,7 @@ export class WorkloadAuthorization extends Construct {
       invalid(this, 'allowFromNamespace', namespace, 'must be a namespace name', 'give the namespace whose workloads may call');
     }
     this.grants.push({ namespace, options });
+    this.watchAmbient(options);
     return this;
   }
 
@@ -144,10 +178,61 @@ export class WorkloadAuthorization extends Construct {
     }
   }
 
+  /** The workload's namespace (its policy's), if known. */
+  private get namespace(): string | undefined {
+    return this.policy.resource.metadata.namespace;
+  }
+
+  /** After a grant with HTTP conditions: once the namespace is ambient, the waypoint must enforce them. */
+  private watchAmbient(options: AllowOptions): void {
+    const namespace = this.namespace;
+    if (this.watchingAmbient || !isHttp(options) || namespace === undefined) return;
+    this.watchingAmbient = true;
+    whenAmbient(this, namespace, () => this.attachToWaypoint(namespace));
+  }
+
+  /** Creates the policy the waypoint of the workload's Service enforces (targetRefs: the Service). */
+  private attachToWaypoint(namespace: string): void {
+    const field = this.grants.find((g) => g.options.methods?.length) ? 'methods' : 'paths';
+    const value = this.grants.map((g) => g.options[field]).find((v) => v?.length);
+    if (!this.service) {
+      invalid(this, field, value, `needs a waypoint in ambient namespace ${namespace} (ztunnel cannot read HTTP), and a waypoint serves Services, `
+        + `but ${this.workload.node.path} is not a Service or a CanaryService`,
+      'grant on the Service that selects the pods (WorkloadAuthorization.of(service)), or drop methods/paths');
+    }
+    this.waypointPolicy = new AuthorizationPolicy(this, 'WaypointPolicy', {
+      metadata: { name: `${this.name}-waypoint`, namespace },
+      targetRefs: [PolicyTarget.service(this.service.name)],
+    });
+    this.waypointPolicy._addRuleProducer(() => this.rules(() => true));
+  }
+
+  /** Grants with HTTP conditions in an ambient namespace need a waypoint serving the Service. */
+  private checkWaypoint(): string[] {
+    if (!this.waypointPolicy || !this.service || waypointServing(this.service)) return [];
+    const field = this.grants.find((g) => g.options.methods?.length) ? 'methods' : 'paths';
+    const value = this.grants.map((g) => g.options[field]).find((v) => v?.length) ?? [];
+    return [`[${this.node.path}] '${field}' (${JSON.stringify(value)}) cannot be enforced in ambient namespace ${this.namespace}: ztunnel cannot `
+      + `read HTTP, and no waypoint serves Service ${this.service.name} (no istio.io/use-waypoint on it or its namespace); `
+      + 'add one: new Waypoint(chart, \'waypoint\').useFor(meshNamespace) (or useFor(service)), or drop methods/paths from the grant'];
+  }
+
+  /**
+   * The rules of the ztunnel-level policy: every grant, or, when a waypoint enforces the grants,
+   * those without HTTP conditions plus the waypoint's identity (ztunnel sees it as the source).
+   */
+  private ztunnelRules(): AuthorizationRule[] {
+    const waypoint = this.waypointPolicy && this.service && waypointServing(this.service);
+    if (!waypoint) return this.rules(() => true);
+    const principals = principalsOf(this, [{ namespace: waypoint.namespace, serviceAccount: waypoint.serviceAccount }]);
+    return [...this.rules((options) => !isHttp(options)), { from: [{ principals }] }];
+  }
+
   /** One rule per distinct options, its sources merged: principals, then namespaces. */
-  private rules(): AuthorizationRule[] {
+  private rules(include: (options: AllowOptions) => boolean): AuthorizationRule[] {
     const byOptions = new Map<string, { options: AllowOptions; principals: Set<string>; namespaces: Set<string> }>();
     for (const grant of this.grants) {
+      if (!include(grant.options)) continue;
       const key = optionsKey(grant.options);
       let group = byOptions.get(key);
       if (!group) byOptions.set(key, group = { options: grant.options, principals: new Set(), namespaces: new Set() });

@@ -1,0 +1,148 @@
+import { ApiObject, Chart, Testing } from 'cdk8s';
+import * as kplus33 from 'cdk8s-plus-33';
+import {
+  CanaryService, DataplaneMode, MeshNamespace, RouteNamespaces, Waypoint, WorkloadAuthorization,
+} from '../../src';
+import { synthAppError, synthAppValid } from '../support/schema';
+
+// Istio 1.30.3 pilot/pkg/serviceregistry/ambient/authorization.go (convertAuthorizationPolicy):
+// ztunnel enforces selector policies and drops rules with HTTP attributes (httpOperations), and
+// skips policies with targetRefs ("TargetRef is not intended for ztunnel"): those are the waypoint's.
+// gatewaycommon/deploymentcontroller.go + classinfo.go: the istio-waypoint class has no name
+// suffix, so a waypoint runs as the service account named after its Gateway.
+
+function canary(chart: Chart, name: string): CanaryService {
+  return new CanaryService(chart, name, { port: 9080, versions: [{ name: 'v1', image: `example/${name}:1` }, { name: 'v2', image: `example/${name}:2`, weight: 10 }] });
+}
+
+function policies(manifests: any[]): Record<string, any> {
+  return Object.fromEntries(manifests.filter((m) => m.kind === 'AuthorizationPolicy').map((m) => [`${m.metadata.namespace}/${m.metadata.name}`, m.spec]));
+}
+
+/** An ambient shop namespace with ratings, called from the web namespace by frontend. */
+function shop() {
+  const app = Testing.app();
+  const shopChart = new Chart(app, 'shop', { namespace: 'shop' });
+  const web = new Chart(app, 'web', { namespace: 'web' });
+  const ratings = canary(shopChart, 'ratings');
+  const frontend = new kplus33.Deployment(web, 'frontend', { metadata: { name: 'frontend' }, containers: [{ image: 'example/frontend:1', portNumber: 8080 }] });
+  return { app, shopChart, web, ratings, frontend };
+}
+
+describe('grants in an ambient namespace', () => {
+  test('L4 grants keep the selector policy, which ztunnel enforces; no finding', () => {
+    const { app, shopChart, ratings, frontend } = shop();
+    const ns = new MeshNamespace(shopChart, 'ns', { name: 'shop', dataplane: DataplaneMode.ambient() });
+    ratings.allowFrom(frontend, { ports: [9080] }).allowFromNamespace('ops');
+    new Waypoint(shopChart, 'waypoint');
+    void ns;
+    const p = policies(synthAppValid(app));
+    expect(Object.keys(p).sort()).toEqual(['shop/allow-nothing', 'shop/ratings']);
+    expect(p['shop/ratings']).toEqual({
+      selector: { matchLabels: { app: 'ratings' } },
+      action: 'ALLOW',
+      rules: [
+        { from: [{ source: { principals: ['cluster.local/ns/web/sa/default'] } }], to: [{ operation: { ports: ['9080'] } }] },
+        { from: [{ source: { namespaces: ['ops'] } }] },
+      ],
+    });
+  });
+
+  test('HTTP grants go to a policy the waypoint enforces (targetRefs: the Service); ztunnel allows the waypoint; no CKI0014', () => {
+    const { app, shopChart, ratings, frontend } = shop();
+    const ns = new MeshNamespace(shopChart, 'ns', { name: 'shop', dataplane: DataplaneMode.ambient() });
+    ratings.allowFrom(frontend, { methods: ['GET'], paths: ['/ratings/*'] }).allowFromNamespace('ops', { ports: [9080] });
+    new Waypoint(shopChart, 'waypoint').useFor(ns);
+    const p = policies(synthAppValid(app));
+    expect(p['shop/ratings-waypoint']).toEqual({
+      targetRefs: [{ group: '', kind: 'Service', name: 'ratings' }],
+      action: 'ALLOW',
+      rules: [
+        { from: [{ source: { principals: ['cluster.local/ns/web/sa/default'] } }], to: [{ operation: { methods: ['GET'], paths: ['/ratings/*'] } }] },
+        { from: [{ source: { namespaces: ['ops'] } }], to: [{ operation: { ports: ['9080'] } }] },
+      ],
+    });
+    expect(p['shop/ratings']).toEqual({
+      selector: { matchLabels: { app: 'ratings' } },
+      action: 'ALLOW',
+      rules: [
+        { from: [{ source: { namespaces: ['ops'] } }], to: [{ operation: { ports: ['9080'] } }] },
+        { from: [{ source: { principals: ['cluster.local/ns/shop/sa/waypoint'] } }] },
+      ],
+    });
+  });
+
+  test('the namespace and the waypoint may be defined after the grant; a waypoint in another namespace, used by the Service', () => {
+    const { app, shopChart, ratings, frontend } = shop();
+    ratings.allowFrom(frontend, { methods: ['GET'] });
+    const mesh = new Chart(app, 'mesh', { namespace: 'mesh' });
+    new Waypoint(mesh, 'wp', {
+      metadata: { name: 'shared', annotations: { 'gateway.istio.io/service-account': 'shared-proxy' } },
+      allowedNamespaces: RouteNamespaces.ALL,
+    }).useFor(ratings.service);
+    new MeshNamespace(shopChart, 'ns', { name: 'shop', dataplane: DataplaneMode.ambient() });
+    const p = policies(synthAppValid(app));
+    expect(p['shop/ratings-waypoint'].targetRefs).toEqual([{ group: '', kind: 'Service', name: 'ratings' }]);
+    expect(p['shop/ratings'].rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/mesh/sa/shared-proxy'] } }] }]);
+  });
+
+  test('a grant on a Service object (cdk8s-plus) with a waypoint for its namespace', () => {
+    const { app, shopChart, frontend } = shop();
+    const ns = new MeshNamespace(shopChart, 'ns', { name: 'shop', dataplane: DataplaneMode.ambient() });
+    const service = new kplus33.Service(shopChart, 'orders', { metadata: { name: 'orders' }, ports: [{ port: 8080 }] });
+    service.selectLabel('app', 'orders');
+    WorkloadAuthorization.of(service).allowFrom(frontend, { paths: ['/orders'] });
+    new Waypoint(shopChart, 'waypoint', { enrolNamespace: ns });
+    const p = policies(synthAppValid(app));
+    expect(p['shop/orders-waypoint'].targetRefs).toEqual([{ group: '', kind: 'Service', name: 'orders' }]);
+    expect(p['shop/orders'].rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/waypoint'] } }] }]);
+  });
+
+  test('HTTP grants without a waypoint are refused with the fix (the case CKI0014 reports)', () => {
+    const { app, shopChart, ratings, frontend } = shop();
+    new MeshNamespace(shopChart, 'ns', { name: 'shop', dataplane: DataplaneMode.ambient() });
+    ratings.allowFrom(frontend, { methods: ['GET'] });
+    new Waypoint(shopChart, 'waypoint'); // defined, but nothing uses it
+    const error = synthAppError(app);
+    expect(error).toContain("[shop/ratings/Authorization] 'methods' ([\"GET\"]) cannot be enforced in ambient namespace shop");
+    expect(error).toContain("new Waypoint(chart, 'waypoint').useFor(meshNamespace)");
+    expect(error).toContain('or drop methods/paths');
+  });
+
+  test("'istio.io/use-waypoint: none' on the Service opts out of the namespace's waypoint: refused", () => {
+    const { app, shopChart, ratings, frontend } = shop();
+    const ns = new MeshNamespace(shopChart, 'ns', { name: 'shop', dataplane: DataplaneMode.ambient() });
+    new Waypoint(shopChart, 'waypoint').useFor(ns);
+    ratings.service.metadata.addLabel('istio.io/use-waypoint', 'none');
+    ratings.allowFrom(frontend, { paths: ['/x'] });
+    expect(synthAppError(app)).toContain("'paths' ([\"/x\"]) cannot be enforced in ambient namespace shop");
+  });
+
+  test('HTTP grants on a Deployment (no Service of its own) in an ambient namespace are refused at once', () => {
+    const { shopChart, frontend } = shop();
+    new MeshNamespace(shopChart, 'ns', { name: 'shop', dataplane: DataplaneMode.ambient() });
+    const worker = new ApiObject(shopChart, 'worker', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'worker' },
+      spec: { selector: { matchLabels: { app: 'worker' } }, template: { metadata: { labels: { app: 'worker' } }, spec: { containers: [{ name: 'w', image: 'w' }] } } },
+    });
+    expect(() => WorkloadAuthorization.of(worker).allowFrom(frontend, { methods: ['POST'] }))
+      .toThrow(/'methods' \(\["POST"\]\) needs a waypoint in ambient namespace shop .*grant on the Service that selects the pods/);
+  });
+
+  test('sidecar namespaces and charts without a namespace keep one selector policy with the HTTP rules', () => {
+    const app = Testing.app();
+    const shopChart = new Chart(app, 'shop', { namespace: 'shop' });
+    new MeshNamespace(shopChart, 'ns', { name: 'shop' });
+    const frontend = new kplus33.Deployment(shopChart, 'frontend', { metadata: { name: 'frontend' }, containers: [{ image: 'f', portNumber: 8080 }] });
+    canary(shopChart, 'ratings').allowFrom(frontend, { methods: ['GET'] });
+    const plain = new Chart(app, 'plain');
+    canary(plain, 'details').allowFromNamespace('shop', { paths: ['/details'] });
+    const manifests = synthAppValid(app);
+    const p = policies(manifests);
+    expect(Object.keys(p).sort()).toEqual(['shop/allow-nothing', 'shop/ratings', 'undefined/details']);
+    expect(p['shop/ratings'].rules[0].to).toEqual([{ operation: { methods: ['GET'] } }]);
+    expect(p['undefined/details']).toMatchObject({ selector: { matchLabels: { app: 'details' } }, rules: [{ to: [{ operation: { paths: ['/details'] } }] }] });
+  });
+});
