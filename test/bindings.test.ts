@@ -120,6 +120,53 @@ describe('through the jsii runtime, as a foreign-language host', () => {
     expect(manifests.find((m) => m.kind === 'RequestAuthentication').spec.jwtRules).toEqual([{ issuer: 'https://auth.example.com', timeout: '3s' }]);
   });
 
+  test('one switch on the App: the patterns write the Gateway API; Gateway API L2s with typed refs; a struct spread from a method', async () => {
+    const app = await host.create('cdk8s.App');
+    await host.sinvoke(`${LIB}.MeshSettings`, 'setTrafficApi', [app, enumOf('TrafficApi', 'GATEWAY_API')]);
+    const shop = await host.create('cdk8s.Chart', [app, 'shop', { namespace: 'shop' }]);
+    const edge = await host.create('cdk8s.Chart', [app, 'edge', { namespace: 'edge' }]);
+    const reviews = await host.create(`${LIB}.CanaryService`, [shop, 'reviews', {
+      port: 9080,
+      versions: [{ name: 'v1', image: 'example/reviews:1' }, { name: 'v2', image: 'example/reviews:2', weight: 30 }],
+      mirror: { version: 'v2', percentage: 5 },
+    }]);
+    expect(await host.get(reviews, 'trafficApi')).toEqual(enumOf('TrafficApi', 'GATEWAY_API'));
+    const gateway = await host.create(`${LIB}.SecureGateway`, [edge, 'ingress', {
+      metadata: { name: 'public' }, hosts: ['shop.example.com'], credentialName: 'shop-cert', gatewayNamespace: 'edge',
+    }]);
+    await host.invoke(gateway, 'addRoute', [{ destination: await sinvoke('GatewayRouteTarget', 'fromCanary', [reviews]) }]);
+    // What other languages use instead of spreading: the struct the method returns.
+    const attachment = await host.invoke(gateway, 'policyAttachment') as any;
+    const targetRefs = attachment.targetRefs ?? (await host.get(attachment, 'targetRefs'));
+    expect(targetRefs).toHaveLength(1);
+    // An HTTPRoute L2 on the gateway's Gateway, with a typed backend (a cdk8s-plus-33 Service).
+    const legacy = await host.create('cdk8s-plus-33.Service', [edge, 'legacy', { metadata: { name: 'legacy' }, ports: [{ name: 'http', port: 8080 }] }]);
+    const kubernetesGateway = await host.get(gateway, 'kubernetesGateway') as ObjRef;
+    await host.create(`${LIB}.HttpRoute`, [edge, 'legacy-route', {
+      metadata: { name: 'legacy', namespace: 'edge' },
+      parentRefs: [await sinvoke('ParentRef', 'of', [kubernetesGateway, 'http'])],
+      rules: [{
+        matches: [{ path: await sinvoke('HttpPathMatch', 'prefix', ['/legacy']) }],
+        backendRefs: [await sinvoke('BackendRef', 'service', [legacy])],
+        timeouts: { request: await seconds(3) },
+      }],
+    }]);
+
+    const manifests = expectValidManifests(parseAllDocuments(await host.invoke(app, 'synthYaml') as string).map((d) => d.toJS()));
+    expect(manifests.filter((m) => m.kind === 'VirtualService')).toEqual([]);
+    const mesh = manifests.find((m) => m.kind === 'HTTPRoute' && m.metadata.name === 'reviews');
+    expect(mesh.spec.parentRefs).toEqual([{ group: '', kind: 'Service', name: 'reviews' }]);
+    expect(mesh.spec.rules[0].backendRefs.map((b: any) => [b.name, b.weight])).toEqual([['reviews-v1', 70], ['reviews-v2', 30]]);
+    expect(mesh.spec.rules[0].filters).toEqual([{ type: 'RequestMirror', requestMirror: { backendRef: { group: '', kind: 'Service', name: 'reviews-v2', port: 9080 }, percent: 5 } }]);
+    const ingress = manifests.find((m) => m.kind === 'HTTPRoute' && m.metadata.name === 'public-shop-example-com');
+    expect(ingress.metadata.namespace).toBe('edge');
+    expect(ingress.spec.rules[0].backendRefs.map((b: any) => `${b.namespace}/${b.name}`)).toEqual(['shop/reviews-v1', 'shop/reviews-v2']);
+    expect(manifests.find((m) => m.kind === 'ReferenceGrant').metadata).toEqual({ name: 'public-backends', namespace: 'shop' });
+    const legacyRoute = manifests.find((m) => m.kind === 'HTTPRoute' && m.metadata.name === 'legacy');
+    expect(legacyRoute.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', sectionName: 'http' }]);
+    expect(legacyRoute.spec.rules[0]).toMatchObject({ backendRefs: [{ name: 'legacy', port: 8080 }], timeouts: { request: '3s' } });
+  });
+
   test('a props error reaches the host with the construct path, the field and the fix', async () => {
     const app = await host.create('cdk8s.App');
     const chart = await host.create('cdk8s.Chart', [app, 'c', { namespace: 'shop' }]);
