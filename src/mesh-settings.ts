@@ -72,8 +72,8 @@ export class MeshSettings {
   }
 
   /**
-   * The traffic API in effect at `scope`: the context set with `setTrafficApi()` (or the
-   * context key in `cdk8s.yaml`), else TrafficApi.ISTIO.
+   * The traffic API in effect at `scope`: the context set with `setTrafficApi()` (the key
+   * `MeshSettings.TRAFFIC_API_CONTEXT`), else TrafficApi.ISTIO.
    */
   public static trafficApiOf(scope: IConstruct): TrafficApi {
     const value = scope.node.tryGetContext(MeshSettings.TRAFFIC_API_CONTEXT);
