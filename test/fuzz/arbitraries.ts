@@ -4,7 +4,8 @@
  * negatives, huge numbers, bad names). Each case builds one construct in a fresh chart.
  */
 import { generateKeyPairSync } from 'crypto';
-import { Chart, Duration } from 'cdk8s';
+import { ApiObject, App, Chart, Duration } from 'cdk8s';
+import * as kplus33 from 'cdk8s-plus-33';
 import * as fc from 'fast-check';
 import {
   BackendRef, EnvoyFilter, EnvoyFilterApplyTo, EnvoyFilterContext, EnvoyFilterOperation, HttpMethod, HttpPathMatch, HttpRoute, HttpRouteFilter,
@@ -13,7 +14,8 @@ import {
   AuthorizationAction, AuthorizationCondition, AuthorizationPolicy, AuthorizationRule, CanaryService, ClientTlsMode, ConditionKey, DataplaneMode,
   Destination, DestinationRule, Gateway, GatewayRouteTarget, H2UpgradePolicy, LoadBalancerAlgorithm, MeshNamespace, PolicyTarget, Protocol,
   PeerAuthentication, PeerAuthenticationMode, RequestAuthentication, RequestOperation, RequestSource, ResilientRoute, RetryOn, SecureGateway,
-  ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, Sidecar, StringMatch, TlsMode, VirtualService,
+  ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, Sidecar, StringMatch, TlsMode, VirtualService, MeshSettings,
+  TrafficApi, RedirectPortSelection,
 } from '../../src';
 
 /** A construct to build in `chart`, with a description for counterexamples. */
@@ -597,23 +599,227 @@ const httpRoute = fc.record({
   }),
 }));
 
+// --- The patterns in Gateway API mode (trafficApi: TrafficApi.GATEWAY_API), laid out as users lay out apps: a gateway in
+// istio-system or `edge`, services in `shop`, some objects in the test chart, which has no namespace.
+
+/** Rarely set: props that the Gateway API refuses, so most cases exercise the valid shapes. */
+const rare = <T>(a: fc.Arbitrary<T>) => fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: a });
+/** Mostly valid among a few values (valid: 12 to 1): an app has several such values, and each invalid one masks the rest. */
+const often = <T>(valid: T[], invalid: T[]): fc.Arbitrary<T> =>
+  fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...valid) }, { weight: 1, arbitrary: fc.constantFrom(...invalid) });
+const appPort = fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 1, max: 65535 }) }, { weight: 1, arbitrary: fc.constantFrom(0, 65536, 80.5) });
+const appPercent = fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 0, max: 100 }) }, { weight: 1, arbitrary: fc.constantFrom(-1, 101, 12.5) });
+const appDuration = fc.oneof(
+  { weight: 12, arbitrary: fc.integer({ min: 1, max: 60_000 }).map((ms) => Duration.millis(ms)) },
+  { weight: 1, arbitrary: fc.constantFrom(0, 0.5, 0.1 + 0.2).map((ms) => Duration.millis(ms)) },
+);
+
+/**
+ * The charts of one app: `of(undefined)` is the test chart (no namespace), `of('shop')` a sibling chart in `shop`. With `api`,
+ * `MeshSettings.setTrafficApi` is set on every chart, as an app switching its API does.
+ */
+function charts(chart: Chart, api?: TrafficApi): (namespace?: string) => Chart {
+  if (api) MeshSettings.setTrafficApi(chart, api);
+  const byNamespace = new Map<string | undefined, Chart>([[undefined, chart]]);
+  return (namespace) => {
+    let found = byNamespace.get(namespace);
+    if (!found) {
+      found = new Chart(chart.node.root as App, `ns-${namespace}`, { namespace });
+      if (api) MeshSettings.setTrafficApi(found, api);
+      byNamespace.set(namespace, found);
+    }
+    return found;
+  };
+}
+
+const appNamespace = fc.constantFrom<string | undefined>(undefined, 'shop');
+const versionName = often(['v1', 'v2', 'canary', 'stable'], ['a'.repeat(60), 'Bad_Version']);
+const canaryProps = fc.record({
+  namespace: appNamespace,
+  serviceName: opt(often(['reviews', 'ratings', 'productpage'], ['Bad_Name', 'a'.repeat(64)])),
+  port: opt(appPort),
+  versions: fc.uniqueArray(fc.record({ name: versionName, weight: opt(appPercent) }), { minLength: 2, maxLength: 3, selector: (v) => v.name }),
+  matchHeader: opt(fc.record({ name: often(['x-beta', 'x-tenant'], ['', 'bad header']), value: often(['1', 'acme'], ['']) })),
+  mirror: opt(often([10, 50, 100], [101, -1])),
+  timeout: opt(appDuration),
+  retries: rare(retries),
+  hosts: rare(fc.constant(['reviews.example.com'] as string[])),
+});
+type CanaryCaseProps = typeof canaryProps extends fc.Arbitrary<infer T> ? T : never;
+
+/** A CanaryService from generated props, in the chart of its namespace; `trafficApi` unset when the App or Chart sets it. */
+function buildCanary(of: (namespace?: string) => Chart, p: CanaryCaseProps, id: string, trafficApi?: TrafficApi): CanaryService {
+  const last = p.versions[p.versions.length - 1].name;
+  const canary = p.versions.length > 1;
+  return new CanaryService(of(p.namespace), id, {
+    trafficApi,
+    serviceName: p.serviceName,
+    port: p.port,
+    versions: p.versions.map((v, i) => ({ name: v.name, image: `example/svc:${i + 1}`, weight: i === 0 ? undefined : v.weight })),
+    matchRoutes: canary && p.matchHeader ? [{ version: last, headers: { [p.matchHeader.name]: StringMatch.exact(p.matchHeader.value) } }] : undefined,
+    mirror: canary && p.mirror !== undefined ? { version: last, percentage: p.mirror } : undefined,
+    resilience: { timeout: p.timeout, retries: p.retries },
+    hosts: p.hosts,
+  });
+}
+
+const gatewayApiCanary = canaryProps.map((p): FuzzCase => ({
+  kind: 'CanaryService (Gateway API)',
+  props: p,
+  build: (chart) => { buildCanary(charts(chart, TrafficApi.GATEWAY_API), p, 'svc', TrafficApi.GATEWAY_API); },
+}));
+
+const faultInjection = fc.constantFrom(
+  { abort: { httpStatus: 503, percentage: 50 } },
+  { delay: { fixedDelay: Duration.seconds(2), percentage: 10 } },
+);
+const resilientProps = fc.record({
+  namespace: appNamespace,
+  host: often(['ratings', 'reviews', 'ratings.data.svc.cluster.local', 'reviews.shop.svc.cluster.local'],
+    ['api.example.com', 'ratings.data', 'Bad_Host', '*.example.com', '']),
+  port: fc.oneof({ weight: 10, arbitrary: appPort }, { weight: 1, arbitrary: fc.constant(undefined) }),
+  timeout: opt(appDuration),
+  retries: rare(retries),
+  fault: rare(faultInjection),
+  trafficPolicy: opt(trafficPolicy),
+});
+type ResilientCaseProps = typeof resilientProps extends fc.Arbitrary<infer T> ? T : never;
+
+function buildResilient(of: (namespace?: string) => Chart, p: ResilientCaseProps, id: string, trafficApi?: TrafficApi): ResilientRoute {
+  return new ResilientRoute(of(p.namespace), id, {
+    trafficApi,
+    host: p.host,
+    port: p.port,
+    timeout: p.timeout,
+    retries: p.retries,
+    fault: p.fault,
+    connectionPool: p.trafficPolicy?.connectionPool,
+    outlierDetection: p.trafficPolicy?.outlierDetection,
+    tls: p.trafficPolicy?.tls,
+  });
+}
+
+const gatewayApiResilient = resilientProps.map((p): FuzzCase => ({
+  kind: 'ResilientRoute (Gateway API)',
+  props: p,
+  build: (chart) => { buildResilient(charts(chart, TrafficApi.GATEWAY_API), p, 'rr', TrafficApi.GATEWAY_API); },
+}));
+
+/** Where a SecureGateway route goes: a canary, a cdk8s-plus Service, a plain ApiObject Service, a host by name. */
+const routeTarget = fc.oneof(
+  fc.record({ kind: fc.constant('canary' as const), canary: canaryProps }),
+  fc.record({ kind: fc.constant('kplus' as const), namespace: appNamespace, port: often([8080, 80], [0, 65536]) }),
+  fc.record({ kind: fc.constant('plain' as const), namespace: appNamespace, port: often([9080], [70000]) }),
+  fc.record({
+    kind: fc.constant('host' as const),
+    host: often(['web', 'web.shop.svc.cluster.local', 'productpage.shop.svc.cluster.local'], ['web.shop', 'api.example.com']),
+    port: appPort,
+  }),
+);
+const gatewayRoute = fc.record({
+  targets: fc.array(routeTarget, { minLength: 1, maxLength: 2 }),
+  // Two weights that sum to 100, or (rarely) do not.
+  weights: fc.tuple(appPercent, fc.oneof({ weight: 12, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(5) }))
+    .map(([w, off]) => [w, 100 - w + off]),
+  host: opt(fc.nat(2)),
+  prefix: opt(often(['/a', '/b/', '/', '/reviews'], ['', 'a'])),
+  strip: opt(fc.boolean()),
+  rewrite: opt(often(['/', '/x'], [''])),
+  header: opt(often(['x-tenant'], ['bad header'])),
+  timeout: opt(appDuration),
+  retries: rare(retries),
+  redirect: rare(fc.constantFrom({ uri: '/moved' }, { derivePort: RedirectPortSelection.FROM_REQUEST_PORT }, { authority: 'b.example.com', redirectCode: 302 })),
+  directResponse: rare(fc.constant({ status: 503 })),
+});
+const secureGatewayProps = fc.record({
+  gatewayChart: fc.constantFrom<string | undefined>(undefined, 'edge'),
+  gatewayNamespace: opt(fc.constantFrom('istio-system', 'edge')),
+  hosts: fc.uniqueArray(often(['shop.example.com', 'api.example.com', 'a.b.example.com'], ['*.example.com', 'bad_host', 'UPPER.example.com', 'shop', '10.0.0.1']),
+    { minLength: 1, maxLength: 3 }),
+  credentialNamespace: opt(fc.constantFrom('istio-system', 'edge', 'certs')),
+  routes: fc.array(gatewayRoute, { maxLength: 3 }),
+});
+type SecureGatewayCaseProps = typeof secureGatewayProps extends fc.Arbitrary<infer T> ? T : never;
+
+function buildSecureGateway(of: (namespace?: string) => Chart, p: SecureGatewayCaseProps, trafficApi?: TrafficApi): SecureGateway {
+  const gw = new SecureGateway(of(p.gatewayChart), 'gw', {
+    trafficApi, hosts: p.hosts, credentialName: 'cert', gatewayNamespace: p.gatewayNamespace, credentialNamespace: p.credentialNamespace,
+  });
+  p.routes.forEach((r, i) => {
+    const targets = r.targets.map((t, j): GatewayRouteTarget => {
+      const id = `r${i}-${j}`;
+      switch (t.kind) {
+        case 'canary': return GatewayRouteTarget.fromCanary(buildCanary(of, { ...t.canary, serviceName: `${t.canary.serviceName ?? 'svc'}-${i}${j}` }, id));
+        case 'kplus': return GatewayRouteTarget.fromService(new kplus33.Service(of(t.namespace), id, { metadata: { name: `web-${i}${j}` }, ports: [{ port: t.port }] }));
+        case 'plain': return GatewayRouteTarget.fromService(new ApiObject(of(t.namespace), id, {
+          apiVersion: 'v1', kind: 'Service', metadata: { name: `api-${i}${j}` }, spec: { selector: { app: 'api' }, ports: [{ name: 'http', port: t.port }] },
+        }));
+        case 'host': return GatewayRouteTarget.fromHost(t.host, t.port);
+      }
+    });
+    gw.addRoute({
+      host: r.host !== undefined ? p.hosts[r.host % p.hosts.length] : undefined,
+      path: r.prefix !== undefined ? StringMatch.prefix(r.prefix) : undefined,
+      matchHeaders: r.header ? { [r.header]: StringMatch.exact('acme') } : undefined,
+      // A redirect or direct response answers at the gateway: without the rewrite, timeout and retries it refuses.
+      ...(r.redirect ? { redirect: r.redirect } : r.directResponse ? { directResponse: r.directResponse } : {
+        ...(targets.length === 1 ? { destination: targets[0] } : { destinations: targets.map((target, k) => ({ target, weight: r.weights[k] })) }),
+        stripPathPrefix: r.strip,
+        rewriteUri: r.rewrite,
+        timeout: r.timeout,
+        retries: r.retries,
+      }),
+    });
+  });
+  return gw;
+}
+
+const gatewayApiSecureGateway = secureGatewayProps.map((p): FuzzCase => ({
+  kind: 'SecureGateway (Gateway API)',
+  props: p,
+  build: (chart) => { buildSecureGateway(charts(chart, TrafficApi.GATEWAY_API), p, TrafficApi.GATEWAY_API); },
+}));
+
+/** One app: a gateway routing to its services, a canary and a resilient route of their own; its API set for every chart. */
+export interface AppCase {
+  readonly props: unknown;
+  /** Builds the app into `chart` (and sibling charts of its App) with `MeshSettings.setTrafficApi(api)` on every chart. */
+  readonly build: (chart: Chart, api: TrafficApi) => void;
+}
+export const APP_IN_BOTH_APIS: fc.Arbitrary<AppCase> = fc.record({
+  gateway: opt(secureGatewayProps),
+  canary: opt(canaryProps),
+  resilient: opt(resilientProps),
+}).map((p) => ({
+  props: p,
+  build: (chart, api) => {
+    const of = charts(chart, api);
+    if (p.gateway) buildSecureGateway(of, p.gateway);
+    if (p.canary) buildCanary(of, p.canary, 'own-canary');
+    if (p.resilient) buildResilient(of, p.resilient, 'own-rr');
+  },
+}));
+
 /** Every construct's generator, by kind. */
 export const FUZZ_CASES: Record<string, fc.Arbitrary<FuzzCase>> = {
-  DestinationRule: destinationRule,
-  VirtualService: virtualService,
-  ServiceEntry: serviceEntry,
-  Gateway: gateway,
-  Sidecar: sidecar,
-  CanaryService: canaryService,
-  SecureGateway: secureGateway,
-  ResilientRoute: resilientRoute,
-  PeerAuthentication: peerAuthentication,
-  AuthorizationPolicy: authorizationPolicy,
-  RequestAuthentication: requestAuthentication,
-  MeshNamespace: meshNamespace,
-  Telemetry: telemetryCase,
-  WasmPlugin: wasmPlugin,
-  EnvoyFilter: envoyFilter,
-  KubernetesGateway: kubernetesGateway,
-  HttpRoute: httpRoute,
+  'DestinationRule': destinationRule,
+  'VirtualService': virtualService,
+  'ServiceEntry': serviceEntry,
+  'Gateway': gateway,
+  'Sidecar': sidecar,
+  'CanaryService': canaryService,
+  'SecureGateway': secureGateway,
+  'ResilientRoute': resilientRoute,
+  'PeerAuthentication': peerAuthentication,
+  'AuthorizationPolicy': authorizationPolicy,
+  'RequestAuthentication': requestAuthentication,
+  'MeshNamespace': meshNamespace,
+  'Telemetry': telemetryCase,
+  'WasmPlugin': wasmPlugin,
+  'EnvoyFilter': envoyFilter,
+  'KubernetesGateway': kubernetesGateway,
+  'HttpRoute': httpRoute,
+  'CanaryService (Gateway API)': gatewayApiCanary,
+  'SecureGateway (Gateway API)': gatewayApiSecureGateway,
+  'ResilientRoute (Gateway API)': gatewayApiResilient,
 };

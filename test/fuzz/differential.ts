@@ -4,7 +4,8 @@
  * unknown fields rejected, @bufbuild/cel for the CEL rules, the Kubernetes schema for core
  * kinds) — not the validator the library ships.
  */
-import { Testing } from 'cdk8s';
+import { App, Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { FuzzCase } from './arbitraries';
 import { schemaViolations } from '../support/schema';
 
@@ -27,7 +28,9 @@ export function runCase(c: FuzzCase): Outcome {
   let manifests: any[];
   try {
     c.build(chart);
-    manifests = Testing.synth(chart);
+    // A case that lays out several charts (namespaces) is synthesized as a whole App: one validation pass, as `cdk8s synth` does.
+    const app = chart.node.root as App;
+    manifests = app.charts.length > 1 ? parseAllDocuments(app.synthYaml()).map((d) => d.toJS()) : Testing.synth(chart);
   } catch (e) {
     const error = e as Error;
     if (error.constructor !== Error) return { kind: 'crash', message: `${error.name}: ${error.message}` };
