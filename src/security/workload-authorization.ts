@@ -82,11 +82,12 @@ interface Grant {
  * the same options share a rule. Once a workload has a grant, requests nobody was granted are
  * denied (an ALLOW policy applies to it). The policy lives in the workload's namespace.
  *
- * In an ambient MeshNamespace, ztunnel enforces the policy and cannot read HTTP: grants with
- * `methods` or `paths` are written to a second policy attached (`targetRefs`) to the workload's
- * Service, which its waypoint enforces, and the ztunnel policy keeps the other grants and allows
- * the waypoint's identity (the source ztunnel sees for traffic the waypoint forwards). Such
- * grants need a Waypoint used by the Service or its namespace (`Waypoint.useFor()`).
+ * In an ambient MeshNamespace, ztunnel enforces the policy and cannot read HTTP. When a waypoint
+ * serves the workload's Service, every grant is also written to a second policy attached
+ * (`targetRefs`) to the Service, which the waypoint enforces against the real caller, and the
+ * ztunnel policy keeps the grants without `methods` or `paths` and allows the waypoint's identity
+ * (the source ztunnel sees for traffic the waypoint forwards). Grants with `methods` or `paths`
+ * need such a waypoint, used by the Service or its namespace (`Waypoint.useFor()`).
  */
 export class WorkloadAuthorization extends Construct {
   /**
@@ -104,7 +105,7 @@ export class WorkloadAuthorization extends Construct {
   /** The workload's ALLOW policy (the escape hatch). */
   public readonly policy: AuthorizationPolicy;
 
-  /** The policy the workload's waypoint enforces (ambient mode, grants with HTTP conditions). */
+  /** The policy the workload's waypoint enforces (ambient mode: grants with HTTP conditions, or a waypoint serving the Service). */
   private waypointPolicy?: AuthorizationPolicy;
 
   private readonly grants: Grant[] = [];
@@ -112,6 +113,8 @@ export class WorkloadAuthorization extends Construct {
   private readonly service?: ApiObject;
   private readonly name: string;
   private watchingAmbient = false;
+  /** The namespace is known to be ambient (a MeshNamespace in ambient mode). */
+  private ambient = false;
 
   private constructor(workload: IConstruct) {
     super(workload, WorkloadAuthorization.ID);
@@ -148,13 +151,14 @@ export class WorkloadAuthorization extends Construct {
         + 'grant callers with allowFrom() or allowFromNamespace(), or use AuthorizationPolicy.allowNothing() to deny on purpose']),
     });
     this.node.addValidation({ validate: () => this.checkWaypoint() });
+    beforeSynth(this, () => this.attachIfWaypointServes());
   }
 
   /** Allows calls from a workload (its service account's identity). Returns this. */
   public allowFrom(caller: IConstruct, options: AllowOptions = {}): WorkloadAuthorization {
     this.checkOptions(options);
     this.grants.push({ identities: identitiesOf(this, 'allowFrom', caller), options });
-    this.watchAmbient(options);
+    this.watchAmbient();
     return this;
   }
 
@@ -165,7 +169,7 @@ export class WorkloadAuthorization extends Construct {
       invalid(this, 'allowFromNamespace', namespace, 'must be a namespace name', 'give the namespace whose workloads may call');
     }
     this.grants.push({ namespace, options });
-    this.watchAmbient(options);
+    this.watchAmbient();
     return this;
   }
 
@@ -183,12 +187,33 @@ export class WorkloadAuthorization extends Construct {
     return this.policy.resource.metadata.namespace;
   }
 
-  /** After a grant with HTTP conditions: once the namespace is ambient, the waypoint must enforce them. */
-  private watchAmbient(options: AllowOptions): void {
+  /**
+   * After a grant: once the namespace is ambient, grants with HTTP conditions need the waypoint
+   * (its policy is created at once, so a missing waypoint is reported); L4 grants go to the
+   * waypoint too if one serves the Service at synth (`attachIfWaypointServes`).
+   */
+  private watchAmbient(): void {
     const namespace = this.namespace;
-    if (this.watchingAmbient || !isHttp(options) || namespace === undefined) return;
-    this.watchingAmbient = true;
-    whenAmbient(this, namespace, () => this.attachToWaypoint(namespace));
+    if (!this.watchingAmbient && namespace !== undefined) {
+      this.watchingAmbient = true;
+      whenAmbient(this, namespace, () => {
+        this.ambient = true;
+        if (this.grants.some((g) => isHttp(g.options))) this.attachToWaypoint(namespace);
+      });
+    }
+    if (this.ambient && !this.waypointPolicy && namespace !== undefined && this.grants.some((g) => isHttp(g.options))) {
+      this.attachToWaypoint(namespace);
+    }
+  }
+
+  /**
+   * Before synthesis: in an ambient namespace, a waypoint serving the Service forwards the calls
+   * with its own identity, so it must check the real callers (all grants, HTTP or not).
+   */
+  private attachIfWaypointServes(): void {
+    const namespace = this.namespace;
+    if (this.waypointPolicy || !this.ambient || !this.service || namespace === undefined || this.grants.length === 0) return;
+    if (waypointServing(this.service)) this.attachToWaypoint(namespace);
   }
 
   /** Creates the policy the waypoint of the workload's Service enforces (targetRefs: the Service). */
@@ -219,7 +244,8 @@ export class WorkloadAuthorization extends Construct {
 
   /**
    * The rules of the ztunnel-level policy: every grant, or, when a waypoint enforces the grants,
-   * those without HTTP conditions plus the waypoint's identity (ztunnel sees it as the source).
+   * those without HTTP conditions (callers that address the pods directly) plus the waypoint's
+   * identity (ztunnel sees it as the source of what the waypoint forwards).
    */
   private ztunnelRules(): AuthorizationRule[] {
     const waypoint = this.waypointPolicy && this.service && waypointServing(this.service);
@@ -250,6 +276,24 @@ export class WorkloadAuthorization extends Construct {
       return { from, to: restricted ? [operation] : undefined };
     });
   }
+}
+
+/** Work to do once per synthesis, before any validation (the root's runs first), by root. */
+const beforeSynthByRoot = new WeakMap<IConstruct, Array<() => void>>();
+
+/**
+ * Runs `apply` at the start of every synthesis: a validation of the root construct, which cdk8s
+ * validates before its children (so the analyzer and the charts see what `apply` adds).
+ */
+function beforeSynth(scope: IConstruct, apply: () => void): void {
+  const root = scope.node.root;
+  let list = beforeSynthByRoot.get(root);
+  if (!list) {
+    const created: Array<() => void> = [];
+    beforeSynthByRoot.set(root, list = created);
+    root.node.addValidation({ validate: () => { created.forEach((f) => f()); return []; } });
+  }
+  list.push(apply);
 }
 
 function sorted(values: string[] | undefined): string[] | undefined {

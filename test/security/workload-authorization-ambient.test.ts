@@ -3,6 +3,7 @@ import * as kplus33 from 'cdk8s-plus-33';
 import {
   CanaryService, DataplaneMode, MeshNamespace, RouteNamespaces, Waypoint, WorkloadAuthorization,
 } from '../../src';
+import { AuthorizationModel } from '../support/authz-model';
 import { synthAppError, synthAppValid } from '../support/schema';
 
 // Istio 1.30.3 pilot/pkg/serviceregistry/ambient/authorization.go (convertAuthorizationPolicy):
@@ -10,6 +11,9 @@ import { synthAppError, synthAppValid } from '../support/schema';
 // skips policies with targetRefs ("TargetRef is not intended for ztunnel"): those are the waypoint's.
 // gatewaycommon/deploymentcontroller.go + classinfo.go: the istio-waypoint class has no name
 // suffix, so a waypoint runs as the service account named after its Gateway.
+// A waypoint originates HBONE to the destination with its own identity (ambient docs: the
+// destination ztunnel sees the waypoint as the source), so once one serves the Service, the
+// waypoint checks the real callers and ztunnel must admit the waypoint.
 
 function canary(chart: Chart, name: string): CanaryService {
   return new CanaryService(chart, name, { port: 9080, versions: [{ name: 'v1', image: `example/${name}:1` }, { name: 'v2', image: `example/${name}:2`, weight: 10 }] });
@@ -70,6 +74,90 @@ describe('grants in an ambient namespace', () => {
         { from: [{ source: { principals: ['cluster.local/ns/shop/sa/waypoint'] } }] },
       ],
     });
+  });
+
+  test('L4 grants with a waypoint serving the Service: the waypoint checks the callers, ztunnel also allows the waypoint', () => {
+    const { app, shopChart, ratings, frontend } = shop();
+    const ns = new MeshNamespace(shopChart, 'ns', { name: 'shop', dataplane: DataplaneMode.ambient() });
+    ratings.allowFrom(frontend, { ports: [9080] }).allowFromNamespace('ops');
+    new Waypoint(shopChart, 'waypoint').useFor(ns);
+    const manifests = synthAppValid(app);
+    const p = policies(manifests);
+    expect(Object.keys(p).sort()).toEqual(['shop/allow-nothing', 'shop/ratings', 'shop/ratings-waypoint']);
+    const grants = [
+      { from: [{ source: { principals: ['cluster.local/ns/web/sa/default'] } }], to: [{ operation: { ports: ['9080'] } }] },
+      { from: [{ source: { namespaces: ['ops'] } }] },
+    ];
+    expect(p['shop/ratings-waypoint']).toEqual({ targetRefs: [{ group: '', kind: 'Service', name: 'ratings' }], action: 'ALLOW', rules: grants });
+    expect(p['shop/ratings']).toEqual({
+      selector: { matchLabels: { app: 'ratings' } },
+      action: 'ALLOW',
+      rules: [...grants, { from: [{ source: { principals: ['cluster.local/ns/shop/sa/waypoint'] } }] }],
+    });
+    // ztunnel's decisions (the model skips targetRefs policies, as ztunnel does; these rules have no HTTP fields).
+    const model = new AuthorizationModel(manifests);
+    const pod = { namespace: 'shop', labels: { app: 'ratings', version: 'v1' }, port: 9080 };
+    expect(model.decide({ principal: 'cluster.local/ns/shop/sa/waypoint' }, pod).allowed).toBe(true);
+    expect(model.decide({ principal: 'cluster.local/ns/web/sa/default' }, pod).allowed).toBe(true);
+    expect(model.decide({ principal: 'cluster.local/ns/web/sa/default' }, { ...pod, port: 15000 }).allowed).toBe(false);
+    expect(model.decide({ principal: 'cluster.local/ns/ops/sa/default' }, pod).allowed).toBe(true);
+    expect(model.decide({ principal: 'cluster.local/ns/other/sa/default' }, pod).allowed).toBe(false);
+  });
+
+  test('an L4 grant added after an HTTP one, and a waypoint used by the Service after both, on a cdk8s-plus Service', () => {
+    const { app, shopChart, frontend } = shop();
+    new MeshNamespace(shopChart, 'ns', { name: 'shop', dataplane: DataplaneMode.ambient() });
+    const service = new kplus33.Service(shopChart, 'orders', { metadata: { name: 'orders' }, ports: [{ port: 8080 }] });
+    service.selectLabel('app', 'orders');
+    const auth = WorkloadAuthorization.of(service).allowFromNamespace('ops');
+    new Waypoint(shopChart, 'waypoint').useFor(service);
+    auth.allowFrom(frontend, { methods: ['GET'] });
+    const p = policies(synthAppValid(app));
+    expect(p['shop/orders-waypoint'].rules).toEqual([
+      { from: [{ source: { principals: ['cluster.local/ns/web/sa/default'] } }], to: [{ operation: { methods: ['GET'] } }] },
+      { from: [{ source: { namespaces: ['ops'] } }] },
+    ]);
+    expect(p['shop/orders'].rules).toEqual([
+      { from: [{ source: { namespaces: ['ops'] } }] },
+      { from: [{ source: { principals: ['cluster.local/ns/shop/sa/waypoint'] } }] },
+    ]);
+  });
+
+  test('L4 grants, the ambient namespace defined after them and the waypoint last: both policies; synthesizing twice is stable', () => {
+    const { app, shopChart, ratings, frontend } = shop();
+    ratings.allowFrom(frontend);
+    const ns = new MeshNamespace(shopChart, 'ns', { name: 'shop', dataplane: DataplaneMode.ambient() });
+    new Waypoint(shopChart, 'waypoint').useFor(ns);
+    const first = app.synthYaml();
+    expect(app.synthYaml()).toEqual(first);
+    const p = policies(synthAppValid(app));
+    expect(p['shop/ratings-waypoint'].rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/web/sa/default'] } }] }]);
+    expect(p['shop/ratings'].rules).toEqual([
+      { from: [{ source: { principals: ['cluster.local/ns/web/sa/default'] } }] },
+      { from: [{ source: { principals: ['cluster.local/ns/shop/sa/waypoint'] } }] },
+    ]);
+  });
+
+  test("L4 grants and 'istio.io/use-waypoint: none' on the Service: the selector policy alone, unchanged", () => {
+    const { app, shopChart, ratings, frontend } = shop();
+    const ns = new MeshNamespace(shopChart, 'ns', { name: 'shop', dataplane: DataplaneMode.ambient() });
+    new Waypoint(shopChart, 'waypoint').useFor(ns);
+    ratings.service.metadata.addLabel('istio.io/use-waypoint', 'none');
+    ratings.allowFrom(frontend);
+    const p = policies(synthAppValid(app));
+    expect(Object.keys(p).sort()).toEqual(['shop/allow-nothing', 'shop/ratings']);
+    expect(p['shop/ratings'].rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/web/sa/default'] } }] }]);
+  });
+
+  test('L4 grants in a sidecar namespace with a waypoint label: the selector policy alone, unchanged', () => {
+    const { app, shopChart, ratings, frontend } = shop();
+    new MeshNamespace(shopChart, 'ns', { name: 'shop' });
+    new Waypoint(shopChart, 'waypoint');
+    ratings.service.metadata.addLabel('istio.io/use-waypoint', 'waypoint');
+    ratings.allowFrom(frontend);
+    const p = policies(synthAppValid(app));
+    expect(Object.keys(p).sort()).toEqual(['shop/allow-nothing', 'shop/ratings']);
+    expect(p['shop/ratings'].rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/web/sa/default'] } }] }]);
   });
 
   test('the namespace and the waypoint may be defined after the grant; a waypoint in another namespace, used by the Service', () => {
