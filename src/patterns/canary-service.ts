@@ -590,15 +590,15 @@ export class CanaryService extends Construct {
     }
     const backend = (version: string, weight?: number) => BackendRef.service(this.servicesByVersion.get(version)!, this.port, weight);
     const timeouts = this.resilience.timeout ? { request: this.resilience.timeout } : undefined;
-    const darkLaunch: HttpRouteRule[] = this.matchRoutes.map((route) => ({
+    const darkLaunch: HttpRouteRule[] = this.matchRoutes.map((route, i) => ({
       name: `${namePrefix}${route.version}-match`,
       matches: matches.map((m) => ({
         ...m,
         headers: mergeMatches(m.headers, [
-          ...valueMatches(route.headers) ?? [],
+          ...valueMatches(this, `matchRoutes[${i}].headers`, route.headers) ?? [],
           ...(route.cookie ? [{ name: 'cookie', value: cookieRegex(route.cookie), type: RouteMatchType.REGULAR_EXPRESSION }] : []),
         ]),
-        queryParams: mergeMatches(m.queryParams, valueMatches(route.queryParams) ?? []),
+        queryParams: mergeMatches(m.queryParams, valueMatches(this, `matchRoutes[${i}].queryParams`, route.queryParams) ?? []),
       })),
       backendRefs: [backend(route.version)],
       timeouts,

@@ -111,7 +111,7 @@ export class GatewayApiIngress {
   /** The rules of one route: the canary's (split, dark launch, mirror) or one rule. */
   private rules(options: SecureGatewayRouteOptions, policy: ServicePolicy, prefix: string): HttpRouteRule[] {
     const scope = this.scope;
-    const match = routeMatch(scope, 'method', {
+    const match = routeMatch(scope, {
       path: options.path ?? StringMatch.prefix('/'), headers: options.matchHeaders, queryParams: options.queryParams, method: options.method,
     });
     if (options.directResponse) {

@@ -13,7 +13,7 @@ import { RetryOn, RetryPolicy } from '../networking/retry';
 import { ClientTlsMode, ClientTlsOptions } from '../networking/tls';
 import { VirtualService } from '../networking/virtual-service';
 import { resolvedHost } from '../private/host-reference';
-import { invalid } from '../private/invalid';
+import { checkPort, invalid } from '../private/invalid';
 import { register, registered } from '../private/registry';
 import { checkResilience } from '../private/resilience-check';
 import { TrafficApi } from '../traffic-api';
@@ -218,8 +218,9 @@ export class ResilientRoute extends Construct {
         `leave it unset (Istio then retries twice on connection failures), ${istioOnly}`);
     }
     if (props.port === undefined) {
-      invalid(this, 'port', undefined, 'is required with TrafficApi.GATEWAY_API: a backendRef to a Service names its port', 'give the Service port, e.g. 9080');
+      invalid(this, 'port', undefined, 'is required with TrafficApi.GATEWAY_API: a backendRef to a Service names its port', `give the Service port, e.g. 9080, ${istioOnly}`);
     }
+    checkPort(this, 'port', props.port);
     // `<name>.<namespace>.svc.<cluster domain>` names a Service; other dotted names do not.
     const serviceFqdn = this.host.split('.').length === 3 + MeshSettings.clusterDomainOf(this).split('.').length;
     if (!this.isMeshHost() || (this.host.includes('.') && !serviceFqdn)) {

@@ -460,6 +460,12 @@ export class SecureGateway extends Construct {
         'set only one of them');
     }
     if (!isDns1123Label(this.credentialNamespace)) invalid(this, 'credentialNamespace', this.credentialNamespace, 'must be a namespace name', 'e.g. istio-system');
+    this.hosts.forEach((host, i) => {
+      if (host !== host.toLowerCase()) {
+        invalid(this, `hosts[${i}]`, host, 'must be lower case with the Gateway API, whose listener hostnames are lower-case DNS names',
+          `write '${host.toLowerCase()}' (host names are case-insensitive), ${istioOnly}`);
+      }
+    });
   }
 
   /** Options of the Gateway API mode, refused on the Istio API instead of ignored. */

@@ -22,10 +22,19 @@ function valueMatch(name: string, match: StringMatch): RouteHeaderMatch {
   return { name, value, type: RouteMatchType.REGULAR_EXPRESSION };
 }
 
-/** Header or query matches, sorted by name so the output does not depend on key order. */
-export function valueMatches(matches: { [name: string]: StringMatch } | undefined): RouteHeaderMatch[] | undefined {
+/**
+ * Header or query matches, sorted by name so the output does not depend on key order. The
+ * Gateway API refuses an empty value, which Istio accepts.
+ */
+export function valueMatches(scope: IConstruct, field: string, matches: { [name: string]: StringMatch } | undefined): RouteHeaderMatch[] | undefined {
   if (!matches) return undefined;
   const names = Object.keys(matches).sort();
+  for (const name of names) {
+    if (matches[name].value === '') {
+      invalid(scope, `${field}.${name}`, '', 'must not be empty with the Gateway API, whose header and query matches need a value',
+        "match a value, or keep this construct on the Istio API with 'trafficApi: TrafficApi.ISTIO'");
+    }
+  }
   return names.length > 0 ? names.map((n) => valueMatch(n, matches[n])) : undefined;
 }
 
@@ -63,12 +72,12 @@ export interface RouteConditions {
   readonly method?: StringMatch;
 }
 
-/** A Gateway API match from the conditions; `field` names the method for messages. */
-export function routeMatch(scope: IConstruct, field: string, c: RouteConditions): HttpRouteMatch {
+/** A Gateway API match from a gateway route's conditions. */
+export function routeMatch(scope: IConstruct, c: RouteConditions): HttpRouteMatch {
   return {
     path: c.path ? pathMatch(c.path) : undefined,
-    headers: valueMatches(c.headers),
-    queryParams: valueMatches(c.queryParams),
-    method: methodMatch(scope, field, c.method),
+    headers: valueMatches(scope, 'matchHeaders', c.headers),
+    queryParams: valueMatches(scope, 'queryParams', c.queryParams),
+    method: methodMatch(scope, 'method', c.method),
   };
 }

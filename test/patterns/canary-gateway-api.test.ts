@@ -142,6 +142,9 @@ describe('CanaryService with TrafficApi.GATEWAY_API', () => {
     ['hosts', { hosts: ['reviews.example.com'] }, /'hosts' \(\["reviews.example.com"\]\) are ignored by a mesh route attached to a Service/],
     ['retries', { resilience: { retries: { attempts: 3, retryOn: [RetryOn.CONNECT_FAILURE] } } }, /'resilience.retries' \(3\) is not in the Gateway API standard channel.*TrafficApi.ISTIO/],
     ['long names', { serviceName: 'r'.repeat(61) }, /longer than 63 characters/],
+    // Found by the fuzzer: Istio accepts an empty header value, the HTTPRoute CRD does not.
+    ['an empty header value', { matchRoutes: [{ version: 'v2', headers: { 'x-beta': StringMatch.exact('') } }] },
+      /'matchRoutes\[0\].headers.x-beta' \(""\) must not be empty with the Gateway API.*TrafficApi.ISTIO/],
   ])('refuses what the Gateway API cannot express: %s', (_name, props, message) => {
     expect(() => canary(props as any)).toThrow(message);
   });

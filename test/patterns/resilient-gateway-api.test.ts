@@ -76,6 +76,7 @@ describe('ResilientRoute with TrafficApi.GATEWAY_API', () => {
       /'fault' .* has no Gateway API equivalent .*TrafficApi.ISTIO/],
     ['retries', { retries: { attempts: 3, retryOn: [RetryOn.CONNECT_FAILURE] } }, /'retries' \(3\) is not in the Gateway API standard channel/],
     ['a missing port', { port: undefined }, /'port' \(unset\) is required with TrafficApi.GATEWAY_API/],
+    ['a port out of range (named as the prop, not the generated parentRef)', { port: 70000 }, /\[c\/ratings\] 'port' \(70000\) must be a port number/],
     ['an external host', { host: 'api.partner.com' }, /'host' \(api.partner.com\) is not a Service of the cluster/],
     ['a dotted name that is not a Service FQDN', { host: 'ratings.svc.cluster.local' }, /'host' \(ratings.svc.cluster.local\) is not a Service of the cluster/],
   ])('refuses %s, naming the alternative', (_name, props, message) => {

@@ -226,6 +226,8 @@ describe('SecureGateway with TrafficApi.GATEWAY_API', () => {
     ['a selector', { selector: { istio: 'ingressgateway' } }, /'selector' .* is not used: Istio deploys the workload of a Gateway API Gateway/],
     ['subjectAltNames', { tlsMode: SecureGatewayTlsMode.MUTUAL, subjectAltNames: ['spiffe://x'] }, /'subjectAltNames' .* are not implemented by Istio for Gateway API listeners/],
     ['TLS 1.3 as the minimum', { minProtocolVersion: TlsProtocolVersion.TLSV1_3 }, /'minProtocolVersion' \(TLSV1_3\) cannot be set on a Gateway API listener/],
+    // Found by the fuzzer: Istio accepts an upper-case host; a Gateway API hostname must be lower case.
+    ['an upper-case host', { hosts: ['Shop.example.com'] }, /'hosts\[0\]' \(Shop.example.com\) must be lower case with the Gateway API.*'shop.example.com'/],
     ['two namespaces for the Gateway', { gatewayNamespace: 'edge', metadata: { namespace: 'istio-system' } }, /'metadata.namespace' \(istio-system\) differs from 'gatewayNamespace' \(edge\)/],
   ])('refuses %s, naming the alternative', (_name, props, message) => {
     expect(() => app(props as any)).toThrow(message);
@@ -235,6 +237,8 @@ describe('SecureGateway with TrafficApi.GATEWAY_API', () => {
     ['a direct response', { directResponse: { status: 503 } }, /'directResponse' \(503\) has no Gateway API equivalent/],
     ['route retries', { retries: { attempts: 2 }, destination: GatewayRouteTarget.fromHost('web', 80) }, /'retries' \(2\) is not in the Gateway API standard channel/],
     ['a regex CORS origin', { corsPolicy: { allowOrigins: [StringMatch.regex('.*')] }, destination: GatewayRouteTarget.fromHost('web', 80) }, /'corsPolicy.allowOrigins\[0\]' \(\.\*\) is a regex match/],
+    ['an empty header value', { matchHeaders: { 'x-a': StringMatch.exact('') }, destination: GatewayRouteTarget.fromHost('web', 80) },
+      /'matchHeaders.x-a' \(""\) must not be empty with the Gateway API/],
     ['a method regex', { method: StringMatch.regex('GET|HEAD'), destination: GatewayRouteTarget.fromHost('web', 80) }, /'method' \(GET\|HEAD\) must be an exact method/],
     ['an external host', { destination: GatewayRouteTarget.fromHost('api.partner.com', 443) }, /'destination' \(api.partner.com\) is not a Service of the cluster/],
   ])('refuses a route with %s', (_name, options, message) => {
