@@ -3,29 +3,16 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
-import { parseAllDocuments } from 'yaml';
 import { BackendRef, HttpRoute, KubernetesGateway, ListenerProtocol, ParentRef, ReferenceGrant, RouteNamespaces } from '../../src';
-import { analyzeObjects, AnalyzeSettings } from '../../src/analysis/analyze';
-import { AnalysisFinding } from '../../src/analysis/finding';
 import { runCli } from '../../src/cli/run';
+import { analyzeYaml, reported } from '../support/analyze-yaml';
 
 // CKI0008 (a route's Gateway parent it cannot attach to: Istio's referenceAllowed in
 // pilot/pkg/config/kube/gateway — NoMatchingParent, NoMatchingListenerHostname,
 // NotAllowedByListeners) and CKI0009 (a route's Service references: BackendNotFound,
 // RefNotPermitted, GAMMA parent not found).
 
-const settings = (external: string[] = []): AnalyzeSettings => ({
-  defaultNamespace: 'default', rootNamespace: 'istio-system', externalGateways: new Set(external), ignore: new Set(), clusterDomain: 'cluster.local',
-});
-
-function analyze(documents: string[], external: string[] = []): AnalysisFinding[] {
-  const manifests = documents.flatMap((d) => parseAllDocuments(d).map((doc) => doc.toJS())).filter((m) => m);
-  return analyzeObjects(manifests.map((manifest, i) => ({ manifest, source: `app.yaml#${i}` })), settings(external));
-}
-
-function reported(findings: AnalysisFinding[], code: string): string[] {
-  return findings.filter((f) => f.code === code).map((f) => `${f.level} ${f.kind}/${f.namespace}/${f.name}`);
-}
+const analyze = (documents: string[], external: string[] = []) => analyzeYaml(documents, external);
 
 const gateway = (listeners: string, ns = 'edge') => `
 apiVersion: gateway.networking.k8s.io/v1

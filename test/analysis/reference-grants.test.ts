@@ -1,22 +1,9 @@
-import { parseAllDocuments } from 'yaml';
-import { analyzeObjects, AnalyzeSettings } from '../../src/analysis/analyze';
-import { AnalysisFinding } from '../../src/analysis/finding';
+import { analyzeYaml, reported } from '../support/analyze-yaml';
+
+const analyze = (...documents: string[]) => analyzeYaml(documents);
 
 // CKI0007 (a Gateway API Gateway's certificate in another namespace needs a ReferenceGrant there)
 // and CKI0006 (the Gateway API CRD schema and CEL rules), on hand-written YAML.
-
-const settings: AnalyzeSettings = {
-  defaultNamespace: 'default', rootNamespace: 'istio-system', externalGateways: new Set(), ignore: new Set(), clusterDomain: 'cluster.local',
-};
-
-function analyze(...documents: string[]): AnalysisFinding[] {
-  const manifests = documents.flatMap((d) => parseAllDocuments(d).map((doc) => doc.toJS())).filter((m) => m);
-  return analyzeObjects(manifests.map((manifest, i) => ({ manifest, source: `app.yaml#${i}` })), settings);
-}
-
-function reported(findings: AnalysisFinding[], code: string): string[] {
-  return findings.filter((f) => f.code === code).map((f) => `${f.level} ${f.kind}/${f.namespace}/${f.name}`);
-}
 
 const gateway = (certificateRef: string, ns = 'edge') => `
 apiVersion: gateway.networking.k8s.io/v1

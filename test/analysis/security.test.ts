@@ -1,24 +1,11 @@
-import { parseAllDocuments } from 'yaml';
-import { analyzeObjects, AnalyzeSettings } from '../../src/analysis/analyze';
 import { AnalysisFinding } from '../../src/analysis/finding';
+import { analyzeYaml, reported } from '../support/analyze-yaml';
+
+const analyze = (...documents: string[]) => analyzeYaml(documents);
 
 // The security checks of `istioctl analyze` (Istio 1.30.3), on hand-written YAML in several
 // namespaces. Each case names the Istio case it mirrors (pkg/config/analysis/analyzers/
 // analyzers_test.go and its testdata/, authz/authorizationpolicies_test.go); the inputs are our own.
-
-const settings: AnalyzeSettings = {
-  defaultNamespace: 'default', rootNamespace: 'istio-system', externalGateways: new Set(), ignore: new Set(), clusterDomain: 'cluster.local',
-};
-
-function analyze(...documents: string[]): AnalysisFinding[] {
-  const manifests = documents.flatMap((d) => parseAllDocuments(d).map((doc) => doc.toJS())).filter((m) => m);
-  return analyzeObjects(manifests.map((manifest, i) => ({ manifest, source: `app.yaml#${i}` })), settings);
-}
-
-/** The findings of one code, as `Level Kind/namespace/name`. */
-function reported(findings: AnalysisFinding[], code: string): string[] {
-  return findings.filter((f) => f.code === code).map((f) => `${f.level} ${f.kind}/${f.namespace}/${f.name}`);
-}
 
 function messages(findings: AnalysisFinding[], code: string): string[] {
   return findings.filter((f) => f.code === code).map((f) => f.message);
