@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { parseAllDocuments } from 'yaml';
-import { AuthorizationPolicy, DataplaneMode, MeshNamespace, RouteNamespaces, Waypoint } from '../../src';
+import { AuthorizationPolicy, CanaryService, DataplaneMode, MeshNamespace, RouteNamespaces, TrafficApi, Waypoint, WaypointTrafficType } from '../../src';
 import { analyzeObjects, AnalyzeSettings } from '../../src/analysis/analyze';
 import { AnalysisFinding } from '../../src/analysis/finding';
 import { synthAppError, synthAppValid } from '../support/schema';
@@ -160,5 +160,124 @@ describe('at synth: a multi-namespace ambient app', () => {
 
   test('a namespace bound to a waypoint the app does not define fails synthesis (CKI0015)', () => {
     expect(synthAppError(app(false, false))).toContain('CKI0015');
+  });
+});
+
+// CKI0016: mesh routes for a Service in an ambient namespace that no waypoint serves. Istio turns
+// GAMMA routes into mesh VirtualServices (pilot/pkg/config/kube/gateway/route_collections.go) and
+// applies them only in the Service's waypoint (getVirtualServiceForWaypoint in
+// pilot/pkg/networking/core/listener_waypoint.go); the binding follows fetchWaypointForService
+// (pilot/pkg/serviceregistry/ambient/waypoints.go): Service label over Namespace label, `none`
+// opts out, waypoint-for service or all.
+describe('CKI0016: a mesh route for an ambient Service without a waypoint', () => {
+  const httpRoute = (parent: string, ns = 'shop', kind = 'HTTPRoute') => `
+apiVersion: gateway.networking.k8s.io/v1
+kind: ${kind}
+metadata: { name: split, namespace: ${ns} }
+spec:
+  parentRefs: [${parent}]
+  rules: [{ backendRefs: [{ name: reviews, port: 80 }] }]`;
+  const virtualService = (extra: string, ns = 'shop', host = 'reviews') => `
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews, namespace: ${ns} }
+spec:
+  hosts: [${host}]
+  ${extra}
+  http: [{ route: [{ destination: { host: reviews } }], timeout: 2s }]`;
+  const gammaParent = '{ group: "", kind: Service, name: reviews }';
+  const waypointFor = (trafficType: string) => waypoint().replace('waypoint-for: service', `waypoint-for: ${trafficType}`);
+
+  test.each([
+    ['a GAMMA HTTPRoute', httpRoute(gammaParent), 'HTTPRoute/shop/split'],
+    ['a GAMMA GRPCRoute', httpRoute(gammaParent, 'shop', 'GRPCRoute'), 'GRPCRoute/shop/split'],
+    ['a GAMMA HTTPRoute from another namespace', httpRoute('{ group: "", kind: Service, name: reviews, namespace: shop }', 'front'), 'HTTPRoute/front/split'],
+    ['a VirtualService without gateways', virtualService(''), 'VirtualService/shop/reviews'],
+    ['a VirtualService bound to mesh and a gateway', virtualService('gateways: [mesh, edge/gw]'), 'VirtualService/shop/reviews'],
+    ['a VirtualService by FQDN from another namespace', virtualService('', 'front', 'reviews.shop.svc.cluster.local'), 'VirtualService/front/reviews'],
+  ])('%s', (_, route, expected) => {
+    const findings = analyze(ambientNs, service(''), route);
+    expect(reported(findings, 'CKI0016')).toEqual([`Error ${expected}`]);
+    const message = findings.find((f) => f.code === 'CKI0016')!.message;
+    expect(message).toContain('Service shop/reviews in ambient namespace shop');
+    expect(message).toContain('neither the Service nor Namespace shop has istio.io/use-waypoint');
+    expect(message).toContain('.useFor(meshNamespace)');
+  });
+
+  test('reported: use-waypoint none on the Service (it wins over the Namespace), or a waypoint for workload traffic only', () => {
+    const nsWithWaypoint = namespace('shop', 'istio.io/dataplane-mode: ambient, istio.io/use-waypoint: waypoint');
+    const optOut = analyze(nsWithWaypoint, waypoint(), service('istio.io/use-waypoint: none'), httpRoute(gammaParent));
+    expect(optOut.find((f) => f.code === 'CKI0016')!.message).toContain('Service shop/reviews opts out with istio.io/use-waypoint: none');
+    const workload = analyze(nsWithWaypoint, waypointFor('workload'), service(''), httpRoute(gammaParent));
+    expect(workload.find((f) => f.code === 'CKI0016')!.message).toContain('whose istio.io/waypoint-for: workload does not take Service traffic');
+    expect(reported(analyze(ambientNs, waypointFor('none'), service('istio.io/use-waypoint: waypoint'), virtualService('')), 'CKI0016'))
+      .toEqual(['Error VirtualService/shop/reviews']);
+  });
+
+  test('not reported: a waypoint for service or all traffic on the Service or its Namespace, or one the app does not define', () => {
+    const route = httpRoute(gammaParent);
+    expect(reported(analyze(ambientNs, waypoint(), service('istio.io/use-waypoint: waypoint'), route), 'CKI0016')).toEqual([]);
+    expect(reported(analyze(ambientNs, waypointFor('all'), service('istio.io/use-waypoint: waypoint'), route), 'CKI0016')).toEqual([]);
+    expect(reported(analyze(namespace('shop', 'istio.io/dataplane-mode: ambient, istio.io/use-waypoint: waypoint'), waypoint(), service(''), route),
+      'CKI0016')).toEqual([]);
+    expect(reported(analyze(ambientNs, waypoint('mesh'), service('istio.io/use-waypoint: waypoint, istio.io/use-waypoint-namespace: mesh'),
+      virtualService('')), 'CKI0016')).toEqual([]);
+    // A waypoint the app does not define is CKI0015's concern, not this rule's.
+    expect(reported(analyze(ambientNs, service('istio.io/use-waypoint: elsewhere'), route), 'CKI0016')).toEqual([]);
+  });
+
+  test('not reported: sidecar namespaces, a Namespace the app does not define, Gateway parents, gateway-only VirtualServices, other hosts', () => {
+    const route = httpRoute(gammaParent);
+    expect(reported(analyze(namespace('shop', 'istio-injection: enabled'), service(''), route), 'CKI0016')).toEqual([]);
+    expect(reported(analyze(namespace('shop', 'istio.io/dataplane-mode: ambient, istio-injection: enabled'), service(''), route), 'CKI0016')).toEqual([]);
+    expect(reported(analyze(service(''), route, virtualService('')), 'CKI0016')).toEqual([]);
+    expect(reported(analyze(ambientNs, service(''), httpRoute('{ name: edge, namespace: istio-system }')), 'CKI0016')).toEqual([]);
+    expect(reported(analyze(ambientNs, service(''), httpRoute('{ kind: Service, name: reviews }')), 'CKI0016')).toEqual([]); // group defaults to Gateway API's
+    expect(reported(analyze(ambientNs, service(''), virtualService('gateways: [edge/gw]')), 'CKI0016')).toEqual([]);
+    expect(reported(analyze(ambientNs, service(''), virtualService('', 'shop', 'ratings.example.com')), 'CKI0016')).toEqual([]);
+  });
+
+  describe('at synth: CanaryService in an ambient MeshNamespace', () => {
+    function app(trafficApi: TrafficApi, bind?: 'namespace' | 'service', dataplane = DataplaneMode.ambient(), withNamespace = true) {
+      const a = Testing.app();
+      const chart = new Chart(a, 'shop', { namespace: 'shop' });
+      const ns = withNamespace ? new MeshNamespace(chart, 'ns', { name: 'shop', dataplane, denyByDefault: false }) : undefined;
+      const canary = new CanaryService(chart, 'reviews', {
+        port: 9080, trafficApi, versions: [{ name: 'v1', image: 'reviews:1' }, { name: 'v2', image: 'reviews:2', weight: 10 }],
+      });
+      if (bind === 'namespace') new Waypoint(chart, 'waypoint').useFor(ns!);
+      if (bind === 'service') new Waypoint(chart, 'waypoint').useFor(canary.service);
+      return a;
+    }
+
+    test.each([
+      ['Gateway API (its GAMMA HTTPRoute)', TrafficApi.GATEWAY_API, 'HTTPRoute shop/reviews', 'shop/reviews/HttpRoute'],
+      ['Istio API (its VirtualService)', TrafficApi.ISTIO, 'VirtualService shop/reviews', 'shop/reviews/VirtualService'],
+    ])('%s without a waypoint fails synthesis under the construct path', (_, api, route, path) => {
+      const error = synthAppError(app(api));
+      expect(error).toContain(`[${path}] CKI0016: ${route} routes Service shop/reviews in ambient namespace shop`);
+    });
+
+    test.each([
+      ['useFor(meshNamespace)', 'namespace' as const], ['useFor(service)', 'service' as const],
+    ])('valid with a Waypoint %s, in both APIs', (_, bind) => {
+      for (const api of [TrafficApi.GATEWAY_API, TrafficApi.ISTIO]) expect(() => synthAppValid(app(api, bind))).not.toThrow();
+    });
+
+    test('valid in sidecar mode, or when the app does not define the Namespace', () => {
+      expect(() => synthAppValid(app(TrafficApi.GATEWAY_API, undefined, DataplaneMode.sidecar()))).not.toThrow();
+      expect(() => synthAppValid(app(TrafficApi.ISTIO, undefined, DataplaneMode.ambient(), false))).not.toThrow();
+    });
+
+    test('a workload-only Waypoint does not serve the Service (CKI0016)', () => {
+      const a = Testing.app();
+      const chart = new Chart(a, 'shop', { namespace: 'shop' });
+      const ns = new MeshNamespace(chart, 'ns', { name: 'shop', dataplane: DataplaneMode.ambient(), denyByDefault: false });
+      new CanaryService(chart, 'reviews', {
+        port: 9080, trafficApi: TrafficApi.GATEWAY_API, versions: [{ name: 'v1', image: 'reviews:1' }, { name: 'v2', image: 'reviews:2', weight: 10 }],
+      });
+      new Waypoint(chart, 'waypoint', { trafficType: WaypointTrafficType.WORKLOAD }).useFor(ns);
+      expect(synthAppError(a)).toContain('waypoint-for: workload does not take Service traffic');
+    });
   });
 });

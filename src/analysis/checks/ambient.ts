@@ -2,6 +2,7 @@ import { isRecord, textOf } from '../../validation/shape';
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
 import { Entry, pod, Workload } from '../model';
+import { HostRegistry } from './destinations';
 import { DATAPLANE_MODE_LABEL, hasIstioProxy, INJECTION_LABEL, isIgnoredNamespace, labelsOf, REVISION_LABEL, SIDECAR_INJECT } from './injection';
 
 /** The API group of the Gateway API. */
@@ -10,6 +11,7 @@ const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 const WAYPOINT_CLASS = 'istio-waypoint';
 const USE_WAYPOINT = 'istio.io/use-waypoint';
 const USE_WAYPOINT_NAMESPACE = 'istio.io/use-waypoint-namespace';
+const WAYPOINT_FOR = 'istio.io/waypoint-for';
 
 /** The `when` keys ztunnel enforces (Istio's l4WhenAttributes); any other key needs a waypoint. */
 const L4_WHEN_KEYS = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);
@@ -116,12 +118,96 @@ function checkWaypointReferences(ctx: AnalysisContext, namespaces: Map<string, E
 }
 
 /**
- * Ambient-mode checks: L7 AuthorizationPolicies ztunnel would enforce (CKI0014) and waypoint
- * bindings to waypoints the app does not define (CKI0015). A Sidecar in ambient mode is Istio's
- * IST0167 (checkSidecarSelectors), not repeated here.
+ * Why no waypoint serves a Service's traffic (Istio's fetchWaypointForService in
+ * pilot/pkg/serviceregistry/ambient/waypoints.go), or undefined when one does or may: the
+ * Service's `istio.io/use-waypoint` wins over its Namespace's, `none` opts out, and the waypoint's
+ * `istio.io/waypoint-for` (default `service`) must be `service` or `all`. A waypoint the app does
+ * not define counts as serving (CKI0015 reports the missing ones the app could define).
+ */
+function noWaypointReason(service: Entry, namespace: Entry, waypoints: Map<string, Entry>): string | undefined {
+  const own = labelsOf(service.manifest.metadata);
+  const nsLabels = labelsOf(namespace.manifest.metadata);
+  let labels = own;
+  let where = `Service ${service.namespace}/${service.name}`;
+  if (own[USE_WAYPOINT] === undefined) {
+    labels = nsLabels;
+    where = `Namespace ${namespace.name}`;
+  }
+  const name = labels[USE_WAYPOINT];
+  if (name === undefined || name === '') return `neither the Service nor Namespace ${namespace.name} has ${USE_WAYPOINT}`;
+  if (name === 'none') return `${where} opts out with ${USE_WAYPOINT}: none`;
+  const key = `${labels[USE_WAYPOINT_NAMESPACE] || service.namespace}/${name}`;
+  const waypoint = waypoints.get(key);
+  if (!waypoint) return undefined;
+  const trafficType = labelsOf(waypoint.manifest.metadata)[WAYPOINT_FOR] ?? 'service';
+  if (trafficType === 'service' || trafficType === 'all') return undefined;
+  return `${where} uses waypoint ${key}, whose ${WAYPOINT_FOR}: ${trafficType} does not take Service traffic`;
+}
+
+/** The Services a mesh route applies to: GAMMA parentRefs (group "", kind Service), or a mesh VirtualService's hosts. */
+function routedServices(ctx: AnalysisContext, route: Entry, services: Map<string, Entry>): Entry[] {
+  const found = new Set<Entry>();
+  if (route.kind === 'VirtualService') {
+    const gateways = Array.isArray(route.spec.gateways) ? route.spec.gateways : [];
+    if (gateways.length > 0 && !gateways.includes('mesh')) return [];
+    const registry = HostRegistry.of(ctx.inventory);
+    for (const host of Array.isArray(route.spec.hosts) ? route.spec.hosts : []) {
+      if (typeof host !== 'string' || host.includes('*')) continue;
+      const target = registry.find(host, route.namespace, route.spec.exportTo);
+      const service = target && services.get(`${target.namespace}/${target.name}`);
+      if (service === target && service) found.add(service);
+    }
+  } else {
+    for (const ref of Array.isArray(route.spec.parentRefs) ? route.spec.parentRefs : []) {
+      if (!isRecord(ref) || ref.kind !== 'Service' || ref.group !== '') continue;
+      const service = services.get(`${textOf(ref.namespace) || route.namespace}/${textOf(ref.name)}`);
+      if (service) found.add(service);
+    }
+  }
+  return [...found];
+}
+
+/**
+ * CKI0016: a mesh route (a GAMMA HTTPRoute or GRPCRoute whose parent is a Service, or a
+ * VirtualService without `gateways` or with `mesh`) for a Service in an ambient namespace that no
+ * waypoint serves. In ambient mode ztunnel only does L4: Istio converts GAMMA routes to mesh
+ * VirtualServices (pilot/pkg/config/kube/gateway route_collections.go) and applies them only in the
+ * waypoint of the Service (getVirtualServiceForWaypoint in pilot/pkg/networking/core/listener_waypoint.go),
+ * so splits, mirrors, timeouts and retries do nothing. Only when the app defines the Service's
+ * Namespace (otherwise its mode is unknown). Limit: the rule looks at the destination Service only;
+ * sidecar clients (pods injected in another namespace) do apply the route for their own requests.
+ */
+function checkMeshRoutes(ctx: AnalysisContext, namespaces: Map<string, Entry>): void {
+  const waypoints = new Map(ctx.inventory.ofGroup(GATEWAY_GROUP, 'Gateway')
+    .filter((g) => textOf(g.spec.gatewayClassName) === WAYPOINT_CLASS).map((g) => [`${g.namespace}/${g.name}`, g]));
+  const services = new Map(ctx.inventory.ofGroup('', 'Service').map((s) => [`${s.namespace}/${s.name}`, s]));
+  const routes = [...ctx.inventory.ofGroup(GATEWAY_GROUP, 'HTTPRoute'), ...ctx.inventory.ofGroup(GATEWAY_GROUP, 'GRPCRoute'),
+    ...ctx.inventory.of('VirtualService')];
+  for (const route of routes) {
+    if (isIgnoredNamespace(route.namespace)) continue;
+    for (const service of routedServices(ctx, route, services)) {
+      const namespace = namespaces.get(service.namespace);
+      if (!namespace || !namespaceInAmbient(namespace)) continue;
+      const reason = noWaypointReason(service, namespace, waypoints);
+      if (reason === undefined) continue;
+      ctx.report(route, 'CKI0016', AnalysisLevel.ERROR,
+        `${route.kind} ${route.namespace}/${route.name} routes Service ${service.namespace}/${service.name} in ambient namespace ${service.namespace}, `
+        + `and no waypoint serves it (${reason}): ztunnel ignores L7 routes, so the route's splits, mirrors, timeouts and retries do nothing; `
+        + "add a waypoint for the Service (new Waypoint(chart, 'waypoint').useFor(meshNamespace), or .useFor(service)), "
+        + 'or put the namespace in sidecar mode');
+    }
+  }
+}
+
+/**
+ * Ambient-mode checks: L7 AuthorizationPolicies ztunnel would enforce (CKI0014), waypoint
+ * bindings to waypoints the app does not define (CKI0015) and mesh routes for Services no waypoint
+ * serves (CKI0016). A Sidecar in ambient mode is Istio's IST0167 (checkSidecarSelectors), not
+ * repeated here.
  */
 export function checkAmbient(ctx: AnalysisContext): void {
   const namespaces = new Map(ctx.inventory.of('Namespace').map((n) => [n.name, n]));
   checkL7Policies(ctx, namespaces);
   checkWaypointReferences(ctx, namespaces);
+  checkMeshRoutes(ctx, namespaces);
 }
