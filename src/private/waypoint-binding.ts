@@ -33,3 +33,61 @@ export function waypointServing(service: ApiObject): WaypointBinding | undefined
   const serviceAccount = gateway?.toJson().metadata?.annotations?.[GATEWAY_SERVICE_ACCOUNT] || name;
   return { name, namespace: waypointNamespace, serviceAccount };
 }
+
+/** Kinds whose pods a Service can select, with where their pod spec is. */
+const POD_SPEC_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod'];
+
+/** One port of a Service: the port clients (and the waypoint) see, and the pods' port it forwards to. */
+export interface ServicePortMapping {
+  readonly port: number;
+  /** The container port, or its name (resolved through the pods' container port names). */
+  readonly targetPort: number | string;
+}
+
+/** The ports of a Service's manifest (a targetPort left unset is the port, as in Kubernetes). */
+export function servicePortMappings(service: ApiObject): ServicePortMapping[] {
+  const ports = service.toJson()?.spec?.ports;
+  return (Array.isArray(ports) ? ports : []).filter((p: any) => typeof p?.port === 'number' && p?.protocol !== 'UDP')
+    .map((p: any) => ({ port: p.port, targetPort: typeof p.targetPort === 'number' || (typeof p.targetPort === 'string' && p.targetPort !== '') ? p.targetPort : p.port }));
+}
+
+/**
+ * The container port numbers by name of the app's pods a Service selects (workload objects of the
+ * app in its namespace whose pod labels include the Service's selector); empty when none is known.
+ */
+export function selectedContainerPortNames(service: ApiObject): Map<string, Set<number>> {
+  const result = new Map<string, Set<number>>();
+  const selector = service.toJson()?.spec?.selector;
+  if (!selector || Object.keys(selector).length === 0) return result;
+  for (const c of service.node.root.node.findAll()) {
+    if (!(c instanceof ApiObject) || !POD_SPEC_KINDS.includes(c.kind) || c.metadata.namespace !== service.metadata.namespace) continue;
+    let manifest: any;
+    try {
+      manifest = c.toJson();
+    } catch {
+      continue;
+    }
+    const labels = c.kind === 'Pod' ? manifest.metadata?.labels : manifest.spec?.template?.metadata?.labels;
+    if (!labels || !Object.entries(selector).every(([k, v]) => labels[k] === v)) continue;
+    const pod = c.kind === 'Pod' ? manifest.spec : manifest.spec?.template?.spec;
+    for (const container of [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])]) {
+      for (const p of container?.ports ?? []) {
+        if (typeof p?.name !== 'string' || typeof p?.containerPort !== 'number') continue;
+        let numbers = result.get(p.name);
+        if (!numbers) result.set(p.name, numbers = new Set());
+        numbers.add(p.containerPort);
+      }
+    }
+  }
+  return result;
+}
+
+/**
+ * The Service ports that forward to container port `containerPort`: a waypoint matches a
+ * policy's `to.operation.ports` against the Service port (Istio 1.30.3 listener_waypoint.go
+ * builds its inbound chains per Service port, with the Service port as target port).
+ */
+export function servicePortsForTarget(mappings: ServicePortMapping[], names: Map<string, Set<number>>, containerPort: number): number[] {
+  return mappings.filter((m) => (typeof m.targetPort === 'number' ? m.targetPort === containerPort : names.get(m.targetPort)?.has(containerPort)))
+    .map((m) => m.port);
+}

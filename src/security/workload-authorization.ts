@@ -7,7 +7,7 @@ import { WorkloadIdentity } from './workload-identity';
 import { whenAmbient } from '../private/ambient-namespaces';
 import { applyIngressGrantsTo } from '../private/ingress-grants';
 import { checkPort, invalid } from '../private/invalid';
-import { waypointServing } from '../private/waypoint-binding';
+import { selectedContainerPortNames, servicePortMappings, servicePortsForTarget, waypointServing } from '../private/waypoint-binding';
 import { identitiesOf, principalsOf } from '../private/workload-identities';
 
 /** What a grant allows the caller to ask for. Unset fields allow anything. */
@@ -27,7 +27,8 @@ export interface AllowOptions {
   readonly paths?: string[];
 
   /**
-   * Ports the workload receives the calls on (container ports).
+   * Ports the workload receives the calls on (container ports). In the policy a waypoint
+   * enforces, each becomes the Service port(s) whose targetPort it is.
    *
    * @default - any port
    */
@@ -86,7 +87,9 @@ interface Grant {
  * serves the workload's Service, every grant is also written to a second policy attached
  * (`targetRefs`) to the Service, which the waypoint enforces against the real caller, and the
  * ztunnel policy keeps the grants without `methods` or `paths` and allows the waypoint's identity
- * (the source ztunnel sees for traffic the waypoint forwards). Grants with `methods` or `paths`
+ * (the source ztunnel sees for traffic the waypoint forwards). The waypoint matches `ports`
+ * against the Service port, so its policy names the Service ports that forward to the granted
+ * container ports (a granted port no Service port forwards to is refused). Grants with `methods` or `paths`
  * need such a waypoint, used by the Service or its namespace (`Waypoint.useFor()`).
  */
 export class WorkloadAuthorization extends Construct {
@@ -151,6 +154,7 @@ export class WorkloadAuthorization extends Construct {
         + 'grant callers with allowFrom() or allowFromNamespace(), or use AuthorizationPolicy.allowNothing() to deny on purpose']),
     });
     this.node.addValidation({ validate: () => this.checkWaypoint() });
+    this.node.addValidation({ validate: () => this.checkWaypointPorts() });
     beforeSynth(this, () => this.attachIfWaypointServes());
   }
 
@@ -229,7 +233,7 @@ export class WorkloadAuthorization extends Construct {
       metadata: { name: `${this.name}-waypoint`, namespace },
       targetRefs: [PolicyTarget.service(this.service.name)],
     });
-    this.waypointPolicy._addRuleProducer(() => this.rules(() => true));
+    this.waypointPolicy._addRuleProducer(() => this.rules(() => true, this.toServicePorts()));
   }
 
   /** Grants with HTTP conditions in an ambient namespace need a waypoint serving the Service. */
@@ -240,6 +244,45 @@ export class WorkloadAuthorization extends Construct {
     return [`[${this.node.path}] '${field}' (${JSON.stringify(value)}) cannot be enforced in ambient namespace ${this.namespace}: ztunnel cannot `
       + `read HTTP, and no waypoint serves Service ${this.service.name} (no istio.io/use-waypoint on it or its namespace); `
       + 'add one: new Waypoint(chart, \'waypoint\').useFor(meshNamespace) (or useFor(service)), or drop methods/paths from the grant'];
+  }
+
+  /**
+   * The granted container ports in the waypoint's terms: a waypoint matches `ports` against the
+   * Service port, so each container port becomes the Service port(s) whose targetPort it is
+   * (a named targetPort through the container port names of the app's pods the Service selects).
+   */
+  private toServicePorts(): (ports: number[]) => number[] {
+    const service = this.service!;
+    const mappings = servicePortMappings(service);
+    const names = mappings.some((m) => typeof m.targetPort === 'string') ? selectedContainerPortNames(service) : new Map<string, Set<number>>();
+    return (ports) => ports.flatMap((p) => {
+      const mapped = servicePortsForTarget(mappings, names, p);
+      if (mapped.length === 0) throw new Error(this.unmappedPortMessage(p));
+      return mapped;
+    });
+  }
+
+  /** Granted ports that no Service port forwards to can never match at the waypoint: refused. */
+  private checkWaypointPorts(): string[] {
+    if (!this.waypointPolicy || !this.service || !waypointServing(this.service)) return [];
+    const mappings = servicePortMappings(this.service);
+    const names = mappings.some((m) => typeof m.targetPort === 'string') ? selectedContainerPortNames(this.service) : new Map<string, Set<number>>();
+    const unmapped = new Set<number>();
+    for (const grant of this.grants) {
+      for (const p of grant.options.ports ?? []) if (servicePortsForTarget(mappings, names, p).length === 0) unmapped.add(p);
+    }
+    return [...unmapped].sort((a, b) => a - b).map((p) => this.unmappedPortMessage(p));
+  }
+
+  private unmappedPortMessage(port: number): string {
+    const service = this.service!;
+    const mappings = servicePortMappings(service);
+    const listed = mappings.map((m) => `${m.port}->${m.targetPort}`).join(', ') || 'none';
+    const named = mappings.some((m) => typeof m.targetPort === 'string')
+      ? '; a named targetPort is resolved through the container ports of the pods of the app the Service selects' : '';
+    return `[${this.node.path}] 'ports' (${port}) is not a target port of Service ${service.name} (ports: ${listed}${named}), and the waypoint `
+      + 'serving it matches \'ports\' against the Service port, so the grant could never match there; grant a container port the Service '
+      + `forwards to, or add a port to Service ${service.name} with targetPort ${port}`;
   }
 
   /**
@@ -255,7 +298,7 @@ export class WorkloadAuthorization extends Construct {
   }
 
   /** One rule per distinct options, its sources merged: principals, then namespaces. */
-  private rules(include: (options: AllowOptions) => boolean): AuthorizationRule[] {
+  private rules(include: (options: AllowOptions) => boolean, toPorts: (ports: number[]) => number[] = (p) => p): AuthorizationRule[] {
     const byOptions = new Map<string, { options: AllowOptions; principals: Set<string>; namespaces: Set<string> }>();
     for (const grant of this.grants) {
       if (!include(grant.options)) continue;
@@ -271,7 +314,7 @@ export class WorkloadAuthorization extends Construct {
       if (group.principals.size > 0) from.push({ principals: [...group.principals].sort() });
       if (group.namespaces.size > 0) from.push({ namespaces: [...group.namespaces].sort() });
       const { methods, paths, ports } = group.options;
-      const operation = { methods: sorted(methods), paths: sorted(paths), ports: ports && [...new Set(ports)].sort((a, b) => a - b) };
+      const operation = { methods: sorted(methods), paths: sorted(paths), ports: ports && [...new Set(toPorts(ports))].sort((a, b) => a - b) };
       const restricted = methods?.length || paths?.length || ports?.length;
       return { from, to: restricted ? [operation] : undefined };
     });

@@ -360,4 +360,43 @@ metadata: { name: batch, namespace: shop }
 `, policy('cluster.local/ns/shop/sa/default, cluster.local/ns/shop/sa/batch, cluster.local/ns/shop/sa/*, cluster.local/ns/other/sa/anything'));
     expect(reported(findings, 'CKI0005')).toEqual([]);
   });
+
+  // The accounts of the proxies Istio deploys for Gateways: Istio 1.30.3 gatewaycommon/deploymentcontroller.go
+  // (ServiceAccount: the gateway.istio.io/service-account annotation, else GetDefaultName) and classinfo.go
+  // (istio-waypoint has DisableNameSuffix; the default class istio gives `<name>-istio`).
+  const gateways = `
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: waypoint, namespace: shop }
+spec: { gatewayClassName: istio-waypoint, listeners: [{ name: mesh, port: 15008, protocol: HBONE }] }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: edge, namespace: shop }
+spec: { gatewayClassName: istio, listeners: [{ name: http, port: 80, protocol: HTTP }] }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: shared, namespace: shop, annotations: { gateway.istio.io/service-account: shared-proxy } }
+spec: { gatewayClassName: istio-waypoint, listeners: [{ name: mesh, port: 15008, protocol: HBONE }] }`;
+
+  test("not reported: the identities of the app's waypoints and gateways (`<name>`, `<name>-istio`, the annotation's account)", () => {
+    const findings = analyze(...shop, gateways,
+      policy('cluster.local/ns/shop/sa/waypoint, cluster.local/ns/shop/sa/edge-istio, cluster.local/ns/shop/sa/shared-proxy'));
+    expect(reported(findings, 'CKI0005')).toEqual([]);
+  });
+
+  test('reported: a misspelled waypoint or gateway identity, and a Gateway of the default class by its bare name', () => {
+    for (const principal of ['cluster.local/ns/shop/sa/waypiont', 'cluster.local/ns/shop/sa/edge', 'cluster.local/ns/shop/sa/shared']) {
+      const findings = analyze(...shop, gateways, policy(principal));
+      expect(reported(findings, 'CKI0005')).toEqual(['Warning AuthorizationPolicy/shop/reviews']);
+    }
+    const findings = analyze(...shop, gateways, policy('cluster.local/ns/shop/sa/waypiont'));
+    expect(messages(findings, 'CKI0005')[0]).toContain('(the workloads of shop run as default, edge-istio, shared-proxy, waypoint)');
+  });
+
+  test('a namespace with only a Gateway is still not judged', () => {
+    const findings = analyze(...shop, gateways.replace(/namespace: shop/g, 'namespace: mesh'), policy('cluster.local/ns/mesh/sa/anything'));
+    expect(reported(findings, 'CKI0005')).toEqual([]);
+  });
 });

@@ -188,6 +188,95 @@ describe('grants in an ambient namespace', () => {
     expect(p['shop/orders'].rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/waypoint'] } }] }]);
   });
 
+  // Istio 1.30.3 listener_waypoint.go: the waypoint builds its inbound chains per Service port (the
+  // original destination is the Service address and port, and the Service port is the target port),
+  // and authz/model/generator.go destPortGenerator matches `ports` as the destination port: the Service port.
+  describe('ports at the waypoint are Service ports', () => {
+    /** An ambient shop namespace with a waypoint, and an `orders` Service (ports given) over a Deployment of the app. */
+    function orders(ports: any[], containerPorts: any[] = [{ name: 'http', containerPort: 9080 }]) {
+      const { app, shopChart, frontend } = shop();
+      const ns = new MeshNamespace(shopChart, 'ns', { name: 'shop', dataplane: DataplaneMode.ambient() });
+      new Waypoint(shopChart, 'waypoint').useFor(ns);
+      new ApiObject(shopChart, 'orders-deployment', {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'orders' },
+        spec: {
+          selector: { matchLabels: { app: 'orders' } },
+          template: { metadata: { labels: { app: 'orders' } }, spec: { containers: [{ name: 'orders', image: 'example/orders:1', ports: containerPorts }] } },
+        },
+      });
+      const service = new ApiObject(shopChart, 'orders', {
+        apiVersion: 'v1', kind: 'Service', metadata: { name: 'orders' }, spec: { selector: { app: 'orders' }, ports },
+      });
+      return { app, shopChart, frontend, auth: WorkloadAuthorization.of(service) };
+    }
+
+    test('Service port 80 -> targetPort 9080, a grant on 9080: the waypoint policy has 80, the selector policy keeps 9080', () => {
+      const { app, frontend, auth } = orders([{ name: 'http', port: 80, targetPort: 9080 }, { name: 'admin', port: 8081, targetPort: 9081 }]);
+      auth.allowFrom(frontend, { ports: [9080], methods: ['GET'] }).allowFromNamespace('ops', { ports: [9080] });
+      const p = policies(synthAppValid(app));
+      expect(p['shop/orders-waypoint'].rules).toEqual([
+        { from: [{ source: { principals: ['cluster.local/ns/web/sa/default'] } }], to: [{ operation: { methods: ['GET'], ports: ['80'] } }] },
+        { from: [{ source: { namespaces: ['ops'] } }], to: [{ operation: { ports: ['80'] } }] },
+      ]);
+      expect(p['shop/orders'].rules).toEqual([
+        { from: [{ source: { namespaces: ['ops'] } }], to: [{ operation: { ports: ['9080'] } }] },
+        { from: [{ source: { principals: ['cluster.local/ns/shop/sa/waypoint'] } }] },
+      ]);
+    });
+
+    test('a named targetPort resolved through the container port names; two Service ports to one container port; an unset targetPort', () => {
+      const { app, frontend, auth } = orders([
+        { name: 'http', port: 80, targetPort: 'http' }, { name: 'alt', port: 8080, targetPort: 9080 }, { name: 'metrics', port: 9090 },
+      ], [{ name: 'http', containerPort: 9080 }, { name: 'metrics', containerPort: 9090 }]);
+      auth.allowFrom(frontend, { ports: [9080, 9090] });
+      const p = policies(synthAppValid(app));
+      expect(p['shop/orders-waypoint'].rules).toEqual([
+        { from: [{ source: { principals: ['cluster.local/ns/web/sa/default'] } }], to: [{ operation: { ports: ['80', '8080', '9090'] } }] },
+      ]);
+      expect(p['shop/orders'].rules[0].to).toEqual([{ operation: { ports: ['9080', '9090'] } }]);
+    });
+
+    test('a cdk8s-plus Service and Deployment: port 80 to the container port 9080', () => {
+      const { app, shopChart, frontend } = shop();
+      const ns = new MeshNamespace(shopChart, 'ns', { name: 'shop', dataplane: DataplaneMode.ambient() });
+      new Waypoint(shopChart, 'waypoint').useFor(ns);
+      const deployment = new kplus33.Deployment(shopChart, 'orders-deployment', { containers: [{ image: 'example/orders:1', portNumber: 9080 }] });
+      const service = deployment.exposeViaService({ name: 'orders', ports: [{ port: 80, targetPort: 9080 }] });
+      WorkloadAuthorization.of(service).allowFrom(frontend, { ports: [9080] });
+      const p = policies(synthAppValid(app));
+      expect(p['shop/orders-waypoint'].rules[0].to).toEqual([{ operation: { ports: ['80'] } }]);
+      expect(p['shop/orders'].rules[0].to).toEqual([{ operation: { ports: ['9080'] } }]);
+    });
+
+    test('a granted port no Service port forwards to is refused with the fix', () => {
+      const { app, frontend, auth } = orders([{ name: 'http', port: 80, targetPort: 9080 }]);
+      auth.allowFrom(frontend, { ports: [80] });
+      const error = synthAppError(app);
+      expect(error).toContain("[shop/orders/Authorization] 'ports' (80) is not a target port of Service orders (ports: 80->9080)");
+      expect(error).toContain('grant a container port the Service forwards to, or add a port to Service orders with targetPort 80');
+    });
+
+    test('a named targetPort with no pods of the app to resolve it is refused', () => {
+      const { app, frontend, auth } = orders([{ name: 'http', port: 80, targetPort: 'web' }]);
+      auth.allowFrom(frontend, { ports: [9080] });
+      expect(synthAppError(app)).toContain("'ports' (9080) is not a target port of Service orders (ports: 80->web; a named targetPort is resolved through");
+    });
+
+    test('without a waypoint serving the Service, the same grant on a port that is no target port stays a selector policy', () => {
+      const { app, shopChart, frontend } = shop();
+      new MeshNamespace(shopChart, 'ns', { name: 'shop', dataplane: DataplaneMode.ambient() });
+      const service = new ApiObject(shopChart, 'orders', {
+        apiVersion: 'v1', kind: 'Service', metadata: { name: 'orders' }, spec: { selector: { app: 'orders' }, ports: [{ port: 80, targetPort: 9080 }] },
+      });
+      WorkloadAuthorization.of(service).allowFrom(frontend, { ports: [7000] });
+      const p = policies(synthAppValid(app));
+      expect(Object.keys(p).sort()).toEqual(['shop/allow-nothing', 'shop/orders']);
+      expect(p['shop/orders'].rules[0].to).toEqual([{ operation: { ports: ['7000'] } }]);
+    });
+  });
+
   test('HTTP grants without a waypoint are refused with the fix (the case CKI0014 reports)', () => {
     const { app, shopChart, ratings, frontend } = shop();
     new MeshNamespace(shopChart, 'ns', { name: 'shop', dataplane: DataplaneMode.ambient() });

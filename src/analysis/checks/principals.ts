@@ -1,6 +1,6 @@
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
-import { pod } from '../model';
+import { Entry, pod } from '../model';
 
 /** cdk8s-istio's own code: Istio's analyzer does not read principals. */
 const UNKNOWN_SERVICE_ACCOUNT = 'CKI0005';
@@ -9,12 +9,32 @@ const UNKNOWN_SERVICE_ACCOUNT = 'CKI0005';
 const PRINCIPAL = /^[^*]*\/ns\/([^/*]+)\/sa\/([^/*]+)$/;
 /** `<namespace>/<name>` of `serviceAccounts`. */
 const SERVICE_ACCOUNT = /^([^/*]+)\/([^/*]+)$/;
+/** Annotation of a Gateway API Gateway: the service account of the proxies Istio deploys for it. */
+const GATEWAY_SERVICE_ACCOUNT = 'gateway.istio.io/service-account';
+/** Istio's classes whose deployments are named after the Gateway alone (classinfo.go: DisableNameSuffix). */
+const UNSUFFIXED_CLASSES = new Set(['istio-waypoint', 'istio-east-west', 'istio-agentgateway']);
+
+/**
+ * The service account Istio's deployment controller runs a Gateway API Gateway's proxies as
+ * (Istio 1.30.3 gatewaycommon/deploymentcontroller.go, gateway_utils.go GetDefaultName): the
+ * `gateway.istio.io/service-account` annotation, else `<name>-<class>` (`<name>-istio` for the
+ * default class), else the name alone for the waypoint, east-west and agentgateway classes.
+ */
+function gatewayServiceAccount(gateway: Entry): string | undefined {
+  const annotated = gateway.manifest?.metadata?.annotations?.[GATEWAY_SERVICE_ACCOUNT];
+  if (typeof annotated === 'string' && annotated !== '') return annotated;
+  const className = gateway.spec?.gatewayClassName;
+  if (typeof className !== 'string' || className === '') return undefined;
+  return UNSUFFIXED_CLASSES.has(className) ? gateway.name : `${gateway.name}-${className}`;
+}
 
 /**
  * CKI0005: an AuthorizationPolicy names a service account (in `principals`, `serviceAccounts`
  * or their `not…` forms) in a namespace where the app defines workloads, but none of them runs
  * as that account and the app defines no ServiceAccount of that name: a typo or a stale name,
- * which silently matches nobody. Namespaces without workloads in the app are not judged.
+ * which silently matches nobody. Namespaces without workloads in the app are not judged. The
+ * proxies Istio deploys for the app's Gateway API Gateways (waypoints, gateways) count as
+ * workloads running as the Gateway's service account, in the namespaces the app has workloads in.
  */
 export function checkPrincipalServiceAccounts(ctx: AnalysisContext): void {
   // The service accounts the app's workloads run as, by namespace.
@@ -25,6 +45,15 @@ export function checkPrincipalServiceAccounts(ctx: AnalysisContext): void {
     let names = runAs.get(w.entry.namespace);
     if (!names) runAs.set(w.entry.namespace, names = new Set());
     names.add(name);
+  }
+  // The identities of the proxies Istio deploys for the app's Gateways (they do not make a namespace judged).
+  const proxies = new Map<string, Set<string>>();
+  for (const gateway of ctx.inventory.ofGroup('gateway.networking.k8s.io', 'Gateway')) {
+    const account = gatewayServiceAccount(gateway);
+    if (account === undefined) continue;
+    let names = proxies.get(gateway.namespace);
+    if (!names) proxies.set(gateway.namespace, names = new Set());
+    names.add(account);
   }
   const defined = new Set(ctx.inventory.of('ServiceAccount').map((sa) => `${sa.namespace}/${sa.name}`));
   for (const policy of ctx.inventory.of('AuthorizationPolicy')) {
@@ -38,9 +67,10 @@ export function checkPrincipalServiceAccounts(ctx: AnalysisContext): void {
             if (!match) return;
             const [, namespace, account] = match;
             const used = runAs.get(namespace);
-            if (!used || used.has(account) || defined.has(`${namespace}/${account}`)) return;
+            if (!used || used.has(account) || proxies.get(namespace)?.has(account) || defined.has(`${namespace}/${account}`)) return;
+            const known = [...used, ...proxies.get(namespace) ?? []];
             ctx.report(policy, UNKNOWN_SERVICE_ACCOUNT, AnalysisLevel.WARNING, `'spec.rules[${i}].from[${j}].source.${field}[${k}]' (${value}) names service account `
-              + `${namespace}/${account}, which no workload of the app runs as (the workloads of ${namespace} run as ${[...used].sort().join(', ')}), so it matches `
+              + `${namespace}/${account}, which no workload of the app runs as (the workloads of ${namespace} run as ${[...new Set(known)].sort().join(', ')}), so it matches `
               + 'no caller; fix the name, or grant by object (WorkloadAuthorization.allowFrom())');
           });
         }
