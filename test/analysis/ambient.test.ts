@@ -1,9 +1,8 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
-import { parseAllDocuments } from 'yaml';
 import { AuthorizationPolicy, CanaryService, DataplaneMode, MeshNamespace, RouteNamespaces, TrafficApi, Waypoint, WaypointTrafficType } from '../../src';
-import { analyzeObjects, AnalyzeSettings } from '../../src/analysis/analyze';
 import { AnalysisFinding } from '../../src/analysis/finding';
+import { analyzeYaml, reported } from '../support/analyze-yaml';
 import { synthAppError, synthAppValid } from '../support/schema';
 
 // CKI0014 (L7 AuthorizationPolicy enforced by ztunnel: Istio's convertAuthorizationPolicy in
@@ -11,18 +10,9 @@ import { synthAppError, synthAppValid } from '../support/schema';
 // naming a waypoint the app does not define: Istio's fetchWaypointForTarget reports it not ready).
 // A Sidecar in ambient mode is Istio's IST0167 (sidecar.SelectorAnalyzer), checked here to stay so.
 
-const settings: AnalyzeSettings = {
-  defaultNamespace: 'default', rootNamespace: 'istio-system', externalGateways: new Set(), ignore: new Set(), clusterDomain: 'cluster.local',
-};
 
-function analyze(...documents: string[]): AnalysisFinding[] {
-  const manifests = documents.flatMap((d) => parseAllDocuments(d).map((doc) => doc.toJS())).filter((m) => m);
-  return analyzeObjects(manifests.map((manifest, i) => ({ manifest, source: `app.yaml#${i}` })), settings);
-}
+const analyze = (...documents: string[]) => analyzeYaml(documents);
 
-function reported(findings: AnalysisFinding[], code: string): string[] {
-  return findings.filter((f) => f.code === code).map((f) => `${f.level} ${f.kind}/${f.namespace}/${f.name}`);
-}
 
 const namespace = (name: string, labels: string) => `
 apiVersion: v1
