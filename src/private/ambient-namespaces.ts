@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { PendingItem, PendingWork } from './pending-work';
 import { registered } from './registry';
 
 /**
@@ -7,28 +8,13 @@ import { registered } from './registry';
  * `DataplaneMode.ambient()`). Either side may be defined first, so each one looks for the other,
  * as ingress grants do.
  */
-interface Pending {
+interface Pending extends PendingItem {
   readonly namespace: string;
-  readonly apply: () => void;
-  applied: boolean;
 }
 
 const DATAPLANE_MODE = 'istio.io/dataplane-mode';
 
-const pendingByRoot = new WeakMap<IConstruct, Pending[]>();
-
-function pendingOf(scope: IConstruct): Pending[] {
-  const root = scope.node.root;
-  let list = pendingByRoot.get(root);
-  if (!list) pendingByRoot.set(root, list = []);
-  return list;
-}
-
-function run(pending: Pending): void {
-  if (pending.applied) return;
-  pending.applied = true;
-  pending.apply();
-}
+const pendingWork = new PendingWork<Pending>();
 
 /** The app's MeshNamespace named `name`'s Namespace object, if the app defines one. */
 export function meshNamespaceObject(scope: IConstruct, name: string): ApiObject | undefined {
@@ -41,12 +27,11 @@ function isAmbient(scope: IConstruct, name: string): boolean {
 
 /** Runs `apply` once `namespace` is an ambient MeshNamespace of the app: now, or when it is defined. */
 export function whenAmbient(scope: IConstruct, namespace: string, apply: () => void): void {
-  const pending: Pending = { namespace, apply, applied: false };
-  pendingOf(scope).push(pending);
-  if (isAmbient(scope, namespace)) run(pending);
+  const pending = pendingWork.add(scope, { namespace, apply, applied: false });
+  if (isAmbient(scope, namespace)) pendingWork.run(pending);
 }
 
 /** A MeshNamespace in ambient mode was defined: the work waiting for it runs. */
 export function ambientNamespaceDefined(scope: IConstruct, namespace: string): void {
-  for (const pending of pendingOf(scope)) if (pending.namespace === namespace) run(pending);
+  for (const pending of pendingWork.of(scope)) if (pending.namespace === namespace) pendingWork.run(pending);
 }

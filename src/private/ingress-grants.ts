@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { PendingItem, PendingWork } from './pending-work';
 import { registered } from './registry';
 
 /**
@@ -7,27 +8,12 @@ import { registered } from './registry';
  * (an ALLOW policy applies to it). Granting everywhere would switch every backend to
  * deny-by-default. Either side may be defined first, so each one looks for the other.
  */
-interface PendingGrant {
+interface PendingGrant extends PendingItem {
   readonly backend: IConstruct;
   readonly namespace: string | undefined;
-  readonly apply: () => void;
-  applied: boolean;
 }
 
-const pendingByRoot = new WeakMap<IConstruct, PendingGrant[]>();
-
-function pendingOf(scope: IConstruct): PendingGrant[] {
-  const root = scope.node.root;
-  let list = pendingByRoot.get(root);
-  if (!list) pendingByRoot.set(root, list = []);
-  return list;
-}
-
-function run(grant: PendingGrant): void {
-  if (grant.applied) return;
-  grant.applied = true;
-  grant.apply();
-}
+const pending = new PendingWork<PendingGrant>();
 
 /** The id WorkloadAuthorization uses under its workload. */
 const AUTHORIZATION_ID = 'Authorization';
@@ -39,17 +25,16 @@ function isDenyByDefault(scope: IConstruct, namespace: string | undefined): bool
 
 /** Records that a gateway routes to `backend`; applies the grant now if the backend needs it. */
 export function recordIngressGrant(backend: IConstruct, namespace: string | undefined, apply: () => void): void {
-  const grant: PendingGrant = { backend, namespace, apply, applied: false };
-  pendingOf(backend).push(grant);
-  if (isDenyByDefault(backend, namespace) || backend.node.tryFindChild(AUTHORIZATION_ID)) run(grant);
+  const grant = pending.add(backend, { backend, namespace, apply, applied: false });
+  if (isDenyByDefault(backend, namespace) || backend.node.tryFindChild(AUTHORIZATION_ID)) pending.run(grant);
 }
 
 /** A namespace became deny-by-default: its backends get their gateways' grants. */
 export function applyIngressGrantsInNamespace(scope: IConstruct, namespace: string): void {
-  for (const grant of pendingOf(scope)) if (grant.namespace === namespace) run(grant);
+  for (const grant of pending.of(scope)) if (grant.namespace === namespace) pending.run(grant);
 }
 
 /** A backend got an ALLOW policy: its gateways must be granted too. */
 export function applyIngressGrantsTo(backend: IConstruct): void {
-  for (const grant of pendingOf(backend)) if (grant.backend === backend) run(grant);
+  for (const grant of pending.of(backend)) if (grant.backend === backend) pending.run(grant);
 }
