@@ -13,6 +13,9 @@ import { StringMatch } from '../networking/string-match';
 import { routeMatch } from '../private/gateway-api-matches';
 import { invalid } from '../private/invalid';
 
+/** At most this many hostnames per HTTPRoute (the CRD's limit). */
+const MAX_ROUTE_HOSTNAMES = 16;
+
 /** The option Istio reads on a Gateway API TLS listener to require client certificates. */
 const TLS_TERMINATE_MODE = 'gateway.istio.io/tls-terminate-mode';
 
@@ -44,7 +47,8 @@ function listenerName(host: string): string {
  */
 export class GatewayApiIngress {
   public readonly gateway: KubernetesGateway;
-  public readonly redirectRoute?: HttpRoute;
+  /** The HTTP listener's routes that redirect to HTTPS, 16 hosts each (the CRD's limit). */
+  public readonly redirectRoutes: HttpRoute[] = [];
   private readonly routes = new Map<string, HttpRoute>();
   private readonly backendGrants = new Map<string, ReferenceGrant>();
   private routeCount = 0;
@@ -77,19 +81,20 @@ export class GatewayApiIngress {
         metadata: { name: `${this.gateway.name}-certificates`, namespace: props.credentialNamespace },
       });
     }
-    if (props.httpsRedirect) {
-      this.redirectRoute = new HttpRoute(scope, 'HttpsRedirect', {
-        metadata: { name: `${this.gateway.name}-https-redirect`, namespace: props.namespace },
+    for (let i = 0; props.httpsRedirect && i < props.hosts.length; i += MAX_ROUTE_HOSTNAMES) {
+      const n = i / MAX_ROUTE_HOSTNAMES;
+      this.redirectRoutes.push(new HttpRoute(scope, n === 0 ? 'HttpsRedirect' : `HttpsRedirect${n + 1}`, {
+        metadata: { name: `${this.gateway.name}-https-redirect${n === 0 ? '' : `-${n + 1}`}`, namespace: props.namespace },
         parentRefs: [ParentRef.of(this.gateway, 'http')],
-        hostnames: this.hostnames(props.hosts),
+        hostnames: this.hostnames(props.hosts.slice(i, i + MAX_ROUTE_HOSTNAMES)),
         rules: [{ filters: [HttpRouteFilter.requestRedirect({ scheme: RedirectScheme.HTTPS, statusCode: 301 })] }],
-      });
+      }));
     }
   }
 
   /** The HTTPRoutes, one per host with routes, then the redirect. */
   public get httpRoutes(): HttpRoute[] {
-    return [...this.routes.values(), ...(this.redirectRoute ? [this.redirectRoute] : [])];
+    return [...this.routes.values(), ...this.redirectRoutes];
   }
 
   /**

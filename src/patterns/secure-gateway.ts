@@ -460,6 +460,11 @@ export class SecureGateway extends Construct {
         'set only one of them');
     }
     if (!isDns1123Label(this.credentialNamespace)) invalid(this, 'credentialNamespace', this.credentialNamespace, 'must be a namespace name', 'e.g. istio-system');
+    const listeners = this.hosts.length + ((props.httpsRedirect ?? true) ? 1 : 0);
+    if (listeners > 64) {
+      invalid(this, 'hosts', this.hosts.length, `need ${listeners} listeners with the Gateway API (one HTTPS listener per host, and the HTTP one), and a Gateway has at most 64`,
+        `split the hosts across several SecureGateways, or serve a wildcard host ('allowWildcardHosts'), ${istioOnly}`);
+    }
     this.hosts.forEach((host, i) => {
       if (host !== host.toLowerCase()) {
         invalid(this, `hosts[${i}]`, host, 'must be lower case with the Gateway API, whose listener hostnames are lower-case DNS names',

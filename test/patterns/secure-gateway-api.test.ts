@@ -203,6 +203,22 @@ describe('SecureGateway with TrafficApi.GATEWAY_API', () => {
     expect(of(manifests, 'HTTPRoute').map((r) => r.spec.hostnames)).toEqual([['*.example.com']]);
   });
 
+  test('more than 16 hosts: the redirect is split over routes of 16 hostnames (the HTTPRoute limit); over 63 hosts is refused', () => {
+    const hosts = Array.from({ length: 40 }, (_, i) => `h${i}.example.com`);
+    const { root, gw } = app({ hosts });
+    const manifests = all(root);
+    expect(named(manifests, 'Gateway', 'shop-gateway').spec.listeners).toHaveLength(41);
+    const redirects = of(manifests, 'HTTPRoute').filter((r) => r.spec.parentRefs[0].sectionName === 'http');
+    expect(redirects.map((r) => [r.metadata.name, r.spec.hostnames.length])).toEqual([
+      ['shop-gateway-https-redirect', 16], ['shop-gateway-https-redirect-2', 16], ['shop-gateway-https-redirect-3', 8],
+    ]);
+    expect(redirects.flatMap((r) => r.spec.hostnames)).toEqual(hosts);
+    expect(gw.httpRoutes).toHaveLength(3);
+    const many = Array.from({ length: 64 }, (_, i) => `h${i}.example.com`);
+    expect(() => app({ hosts: many })).toThrow(/'hosts' \(64\) need 65 listeners with the Gateway API .* at most 64; split the hosts across several SecureGateways/);
+    expect(() => app({ hosts: many, httpsRedirect: false })).not.toThrow();
+  });
+
   test('the App-wide switch applies to every pattern; Istio output is unchanged when it says ISTIO', () => {
     const build = (api?: TrafficApi) => {
       const root = Testing.app();
