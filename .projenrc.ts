@@ -124,7 +124,7 @@ project.addTask('fuzz', {
 });
 
 const bench = project.addTask('bench', {
-  description: 'Fleet-scale synthesis against plain cdk8s and the YAML floor (args: numbers of services; default 100 1000 5000)',
+  description: 'Fleet-scale synthesis against plain cdk8s and the YAML floor (args: numbers of services, default 100 1000 5000; --gateway-api for the Gateway API fleet)',
 });
 // The benchmark measures the compiled package, as users run it.
 bench.spawn(project.compileTask);

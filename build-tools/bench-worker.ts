@@ -1,6 +1,8 @@
 /**
- * One measured process of the benchmark: `worker.ts <mode> <services> <dump.json>`, printing one
- * JSON line. Modes:
+ * One measured process of the benchmark: `worker.ts <mode> <services> <dump.json> [--dump]
+ * [--gateway-api]`, printing one JSON line. `--gateway-api` builds the fleet in the Kubernetes
+ * Gateway API (`TrafficApi.GATEWAY_API`) instead of Istio's; it only matters to `ours`, as the
+ * other modes read the manifests `ours --dump` wrote. Modes:
  * - `ours`: build the fleet with cdk8s-istio and synthesize it (validation and analysis
  *   included); `--dump` also writes its manifests and YAML for the other modes.
  * - `raw`: the same manifests as plain cdk8s ApiObjects, synthesized (the YAML must be
@@ -21,7 +23,9 @@ const analyzeModule = require('../lib/analysis/analyze');
 const admissionModule = require('../lib/validation/admission');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-const [mode, servicesArg, dumpFile, dumpFlag] = process.argv.slice(2);
+const [mode, servicesArg, dumpFile, ...flags] = process.argv.slice(2);
+const dumpFlag = flags.includes('--dump');
+const trafficApi = flags.includes('--gateway-api') ? lib.TrafficApi.GATEWAY_API : undefined;
 const services = Number(servicesArg);
 const now = () => performance.now();
 
@@ -54,12 +58,12 @@ function report(construct: number, synth: number, yaml: string, objects: number)
 if (mode === 'ours') {
   const t0 = now();
   const app = new App({ outdir: '/dev/null' });
-  buildFleet(app, services, lib);
+  buildFleet(app, services, lib, trafficApi);
   const t1 = now();
   const yaml = app.synthYaml();
   const t2 = now();
   const objects = yaml.split('\n---\n').length;
-  if (dumpFlag === '--dump') {
+  if (dumpFlag) {
     // Read back from the YAML: chart.toJson() would validate the whole app once more per chart.
     const manifests = parseAllDocuments(yaml).map((d) => d.toJS());
     fs.writeFileSync(dumpFile, JSON.stringify({ manifests, yaml }));

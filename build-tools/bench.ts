@@ -7,6 +7,11 @@
  * cdk8s ApiObjects and synthesizes them (the YAML must be byte-identical to ours); `floor`
  * only serializes them with cdk8s's YAML writer. Prints construct / synth / analysis / checks
  * times, peak RSS, objects and bytes per mode, and the ratios as its last lines.
+ *
+ * `--gateway-api` (`npx projen bench -- --gateway-api 1000 5000`) measures the same fleet
+ * written in the Kubernetes Gateway API (`MeshSettings.setTrafficApi(app, TrafficApi.GATEWAY_API)`,
+ * without retries, which that API refuses) the same way; raw and floor then serialize its
+ * manifests.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -14,7 +19,11 @@ import * as os from 'os';
 import * as path from 'path';
 
 const RUNS = 3;
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const args = process.argv.slice(2);
+const GATEWAY_API = args.includes('--gateway-api');
+const unknown = args.filter((a) => a.startsWith('-') && a !== '--' && a !== '--gateway-api');
+if (unknown.length > 0) throw new Error(`unknown option(s) ${unknown.join(' ')}: the only option is --gateway-api`);
+const sizes = args.map(Number).filter((n) => n > 0);
 const SIZES = sizes.length > 0 ? sizes : [100, 1000, 5000];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-bench-'));
 
@@ -44,14 +53,16 @@ function medianOf(results: Result[]): Result {
   };
 }
 
-console.log(`node ${process.version}, ${os.cpus().length} cores, median of ${RUNS} runs per mode`);
+const apiFlags = GATEWAY_API ? ['--gateway-api'] : [];
+console.log(`node ${process.version}, ${os.cpus().length} cores, median of ${RUNS} runs per mode, `
+  + `${GATEWAY_API ? 'Kubernetes Gateway API' : 'Istio API'} fleet`);
 console.log('services  mode    objects     bytes  construct ms  synth ms  total ms  analysis ms  checks ms  peak RSS MB');
 const byMode = new Map<string, Map<number, Result>>();
 for (const services of SIZES) {
   const dump = path.join(tmp, `fleet-${services}.json`);
-  worker('ours', services, dump, ['--dump']);
+  worker('ours', services, dump, ['--dump', ...apiFlags]);
   for (const mode of ['ours', 'raw', 'floor']) {
-    const result = medianOf(Array.from({ length: RUNS }, () => worker(mode, services, dump)));
+    const result = medianOf(Array.from({ length: RUNS }, () => worker(mode, services, dump, apiFlags)));
     if (!byMode.has(mode)) byMode.set(mode, new Map());
     byMode.get(mode)!.set(services, result);
     console.log(`${String(services).padStart(8)}  ${mode.padEnd(6)} ${String(result.objects).padStart(7)} ${String(result.bytes).padStart(9)} `

@@ -5,6 +5,11 @@
  * Zero trust: each team namespace is a MeshNamespace (STRICT, deny-by-default), each service
  * may be called by the one before it (often across namespaces), and the gateway is granted
  * access to the services it routes to.
+ *
+ * With `TrafficApi.GATEWAY_API` (set on the App with `MeshSettings.setTrafficApi`) the same
+ * fleet writes the Kubernetes Gateway API: HTTPRoutes instead of VirtualServices, a Service per
+ * version, a Kubernetes Gateway; retries are left out (HTTPRoute retry is Experimental, so the
+ * patterns refuse `resilience.retries` in that API).
  */
 import { App, Chart, Duration } from 'cdk8s';
 import type * as source from '../src';
@@ -14,13 +19,17 @@ const PUBLIC_HOSTS = 50;
 
 /**
  * Builds the fleet into `app`, with the library given (the benchmark passes the compiled
- * package, as users run it; the tests use the TypeScript source).
+ * package, as users run it; the tests use the TypeScript source), in the traffic API given
+ * (default Istio's, whose output is the fleet's original YAML).
  */
-export function buildFleet(app: App, services: number, lib: typeof source): void {
-  const { CanaryService, GatewayRouteTarget, MeshNamespace, RetryOn, SecureGateway, StringMatch } = lib;
+export function buildFleet(app: App, services: number, lib: typeof source, trafficApi?: source.TrafficApi): void {
+  const { CanaryService, GatewayRouteTarget, MeshNamespace, MeshSettings, RetryOn, SecureGateway, StringMatch, TrafficApi } = lib;
+  const gatewayApi = trafficApi === TrafficApi.GATEWAY_API;
+  if (trafficApi !== undefined) MeshSettings.setTrafficApi(app, trafficApi);
   const teams = Array.from({ length: TEAMS }, (_, i) => new Chart(app, `team-${i}`, { namespace: `team-${i}` }));
   teams.forEach((team, i) => new MeshNamespace(team, 'namespace', { name: `team-${i}` }));
   const canaries: source.CanaryService[] = [];
+  const retries = { attempts: 2, perTryTimeout: Duration.seconds(3), retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE] };
   for (let i = 0; i < services; i++) {
     canaries.push(new CanaryService(teams[i % TEAMS], `svc-${i}`, {
       port: 8080,
@@ -28,7 +37,7 @@ export function buildFleet(app: App, services: number, lib: typeof source): void
       matchRoutes: [{ version: 'v2', headers: { 'x-canary': StringMatch.exact('v2') } }],
       resilience: {
         timeout: Duration.seconds(10),
-        retries: { attempts: 2, perTryTimeout: Duration.seconds(3), retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE] },
+        ...(gatewayApi ? {} : { retries }),
         connectionPool: { http: { http1MaxPendingRequests: 64 } },
         outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30) },
       },
