@@ -1,13 +1,25 @@
-import { RE2JS } from 're2js';
 import { parseDuration } from './duration';
+import { crdPattern } from './re2-cache';
 
 // The functions the CEL rules of the vendored CRDs call, for the JavaScript that
 // build-tools/generate-validators.ts compiles those rules into. Semantics follow CEL as the
 // Kubernetes API server runs it: a missing field is an error, which fails the rule unless a
 // logical operator absorbs it.
 
-/** A CEL evaluation error (a missing field, a bad conversion). */
-export class CelError extends Error {}
+/**
+ * A CEL evaluation error (a missing field, a bad conversion). Rules such as
+ * `!has(self.a) || self.a.b == 1` raise and absorb them on valid objects all the time, and the
+ * error never leaves the rule, so it is made without a stack trace (capturing one was most of
+ * the cost of checking Gateway API routes).
+ */
+export class CelError extends Error {
+  public constructor(message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}
 
 /** `a.b`: the field, or an error when it is missing. */
 /** Whether `value` is a map (or message) with its own field `field`. */
@@ -64,7 +76,7 @@ export function add(a: any, b: any): any {
 /** `x.matches(re)`: RE2, searched anywhere in the string like CEL. */
 export function matches(text: any, re: string): boolean {
   if (typeof text !== 'string') throw new CelError('matches() on a value that is not a string');
-  return RE2JS.compile(re).matcher(text).find();
+  return crdPattern(re).matcher(text).find();
 }
 
 /** `duration(text)` in nanoseconds. */
@@ -123,10 +135,15 @@ export function index(container: any, key: any): any {
   throw new CelError('[] on a value that is not a list or a map');
 }
 
-/** `a && b` / `a || b` with CEL's error absorption: an error loses to a deciding value. */
+/**
+ * `a && b` / `a || b` with CEL's error absorption: an error loses to a deciding value. A
+ * deciding left side decides without evaluating the right one (the result is the same).
+ */
 export function and(a: () => any, b: () => any): boolean {
-  const [x, y] = [attempt(a), attempt(b)];
-  if (x === false || y === false) return false;
+  const x = attempt(a);
+  if (x === false) return false;
+  const y = attempt(b);
+  if (y === false) return false;
   if (x instanceof CelError) throw x;
   if (y instanceof CelError) throw y;
   return true;
@@ -134,8 +151,10 @@ export function and(a: () => any, b: () => any): boolean {
 
 /** See `and`. */
 export function or(a: () => any, b: () => any): boolean {
-  const [x, y] = [attempt(a), attempt(b)];
-  if (x === true || y === true) return true;
+  const x = attempt(a);
+  if (x === true) return true;
+  const y = attempt(b);
+  if (y === true) return true;
   if (x instanceof CelError) throw x;
   if (y instanceof CelError) throw y;
   return false;

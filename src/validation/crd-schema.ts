@@ -1,7 +1,7 @@
-import { RE2JS } from 're2js';
 import { holds } from './cel-runtime';
 import { Findings } from './findings';
 import { CEL_RULES, CRD_SCHEMAS } from './generated/crd-schemas';
+import { crdPattern } from './re2-cache';
 import { textOf } from './shape';
 
 // What the API server checks for a custom resource: the CRD's OpenAPI schema (types, formats,
@@ -155,7 +155,7 @@ function scalarRules(schema: any, value: any, field: string, f: Findings): void 
     if (schema.maxLength !== undefined && length > schema.maxLength) f.error(field, value, `must be at most ${schema.maxLength} characters long`, SCHEMA_FIX);
     if (schema.minLength !== undefined && length < schema.minLength) f.error(field, value, `must be at least ${schema.minLength} characters long`, SCHEMA_FIX);
     // The API server matches `pattern` with Go's RE2.
-    if (schema.pattern !== undefined && !RE2JS.compile(schema.pattern).matcher(value).find()) f.error(field, value, `must match ${schema.pattern}`, SCHEMA_FIX);
+    if (schema.pattern !== undefined && !crdPattern(schema.pattern).matcher(value).find()) f.error(field, value, `must match ${schema.pattern}`, SCHEMA_FIX);
     if (schema.format === 'date-time' && Number.isNaN(Date.parse(value))) f.error(field, value, 'must be an RFC 3339 date-time', SCHEMA_FIX);
     if (schema.format === 'byte' && !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) f.error(field, value, 'must be base64', SCHEMA_FIX);
   }
