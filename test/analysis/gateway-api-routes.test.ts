@@ -179,6 +179,26 @@ describe('CKI0009: a route reference to a Service', () => {
     expect(findings.find((f) => f.code === 'CKI0009')!.message).toContain(`${field} (Service team-a/cart:1): Service team-a/cart has no port 1`);
   });
 
+  // Istio 1.30.3 enforces ReferenceGrants only when it converts a route for its Gateway parents:
+  // pilot/pkg/config/kube/gateway/route_collections.go passes enforceRefGrant = !mesh to
+  // convertHTTPRoute, and conversion.go buildDestination checks grants only when it is set.
+  const MESH_PARENT = '{ group: "", kind: Service, name: cart, port: 8080 }';
+  test.each([
+    ['a mesh (GAMMA) route: not refused', MESH_PARENT, []],
+    ['a mesh route on a ServiceEntry parent: not refused', '{ group: networking.istio.io, kind: ServiceEntry, name: se }', []],
+    ['a Gateway-parent route: refused', TO_GW, ['Error HTTPRoute/team-a/r']],
+    ['a route with a Gateway and a Service parent: refused for the Gateway parent', `${TO_GW}, ${MESH_PARENT}`, ['Error HTTPRoute/team-a/r']],
+  ])('a backend in another namespace without a ReferenceGrant, %s', (_, parents, expected) => {
+    const findings = analyze([...base, service('api', 'team-b', 80), route(parents, 'rules: [{ backendRefs: [{ name: api, namespace: team-b, port: 80 }] }]')]);
+    expect(reported(findings, 'CKI0009')).toEqual(expected);
+  });
+
+  test('a mesh route keeps the other backend rules: a port the cross-namespace Service lacks', () => {
+    const findings = analyze([...base, service('api', 'team-b', 80), route(MESH_PARENT, 'rules: [{ backendRefs: [{ name: api, namespace: team-b, port: 81 }] }]')]);
+    expect(reported(findings, 'CKI0009')).toEqual(['Error HTTPRoute/team-a/r']);
+    expect(findings.find((f) => f.code === 'CKI0009')!.message).toContain('Service team-b/api has no port 81');
+  });
+
   test.each([
     ['the Service with that port', '{ group: "", kind: Service, name: cart, port: 8080 }', []],
     ['the Service without that port', '{ group: "", kind: Service, name: cart, port: 9090 }', ['Error HTTPRoute/team-a/r']],

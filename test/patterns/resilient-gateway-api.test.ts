@@ -44,9 +44,18 @@ describe('ResilientRoute with TrafficApi.GATEWAY_API', () => {
     expect(of(manifests, 'ReferenceGrant')).toEqual([]);
   });
 
-  test('a route placed in its own namespace on purpose is a consumer route: the cross-namespace backend needs a ReferenceGrant (CKI0009)', () => {
+  test('a route placed in its own namespace on purpose is a consumer route: no ReferenceGrant, the mesh does not enforce them', () => {
     const { chart } = route({ host: 'ratings.data.svc.cluster.local', metadata: { namespace: 'shop' } });
-    expect(synthError(chart)).toMatch(/CKI0009: HTTPRoute shop\/.* \(Service data\/ratings:9080\): the Service is in another namespace, and no ReferenceGrant in data allows it/);
+    const manifests = synthValid(chart);
+    const [httpRoute] = of(manifests, 'HTTPRoute');
+    // A GAMMA consumer route (Gateway API spec, HTTPRoute parentRefs): meant for callers in
+    // namespace shop only, unlike the Istio-mode VirtualService, exported to every namespace.
+    // Istio 1.30.3 checks ReferenceGrants only for Gateway parents (route_collections.go
+    // convertHTTPRoute(..., !mesh)), so the backend in data is not refused (CKI0009 agrees).
+    expect(httpRoute.metadata.namespace).toBe('shop');
+    expect(httpRoute.spec.parentRefs).toEqual([{ group: '', kind: 'Service', name: 'ratings', namespace: 'data', port: 9080 }]);
+    expect(httpRoute.spec.rules[0].backendRefs).toEqual([{ group: '', kind: 'Service', name: 'ratings', namespace: 'data', port: 9080 }]);
+    expect(of(manifests, 'ReferenceGrant')).toEqual([]);
   });
 
   test('a chart without a namespace, with the App-wide switch', () => {
@@ -96,6 +105,6 @@ describe('ResilientRoute with TrafficApi.GATEWAY_API', () => {
       trafficApi: TrafficApi.GATEWAY_API,
       versions: [{ name: 'v1', image: 'r:1' }, { name: 'v2', image: 'r:2' }],
     });
-    expect(synthError(chart)).toMatch(/'host' \(ratings\) is also the host of CanaryService c\/ratings-canary/);
+    expect(synthError(chart)).toMatch(/'host' \(ratings\) is also the host of CanaryService c\/ratings-canary, and two routes for one Service conflict; remove/);
   });
 });

@@ -219,7 +219,13 @@ function servicePorts(service: Entry): number[] | undefined {
  *
  * - a backendRef (rule, per-backend RequestMirror and rule RequestMirror filters) to a Service
  *   in another namespace that no ReferenceGrant of that namespace allows (from routes of this
- *   kind in the route's namespace, to that Service or every Service): RefNotPermitted;
+ *   kind in the route's namespace, to that Service or every Service): RefNotPermitted. Only for
+ *   a route with a Gateway parent: Istio converts a route once for its mesh parents (Service,
+ *   ServiceEntry) and once for its Gateway parents, and enforces ReferenceGrants only in the
+ *   Gateway conversion (pilot/pkg/config/kube/gateway route_collections.go calls
+ *   convertHTTPRoute(..., !mesh); conversion.go buildDestination checks grants only when
+ *   enforceRefGrant). A route with both kinds of parents is refused for its Gateway parents, so
+ *   it is reported; a mesh-only (GAMMA) route is not;
  * - a backendRef, or a GAMMA parentRef (kind Service), to a Service the app defines without its
  *   `port`;
  * - a backendRef or GAMMA parentRef to a Service the app does not define, in a namespace whose
@@ -261,16 +267,22 @@ export function checkRouteBackends(ctx: AnalysisContext): void {
       checkService(`parentRefs[${i}] (Service ${namespace}/${textOf(ref?.name)})`, namespace, textOf(ref?.name), ref?.port,
         'the mesh (GAMMA) route does not apply');
     });
+    // Istio's mesh parents (routeParentReference.IsMesh): core Services and ServiceEntries; every other parent is a Gateway one.
+    const gatewayParent = entriesOf(route.spec.parentRefs).some((ref) => {
+      const group = textOf(ref?.group, GATEWAY_GROUP);
+      const kind = textOf(ref?.kind, 'Gateway');
+      return !(group === '' && kind === 'Service') && !(group === 'networking.istio.io' && kind === 'ServiceEntry');
+    });
     for (const { field, ref } of backendReferences(route.spec)) {
       if (textOf(ref?.group) !== '' || textOf(ref?.kind, 'Service') !== 'Service') continue;
       const name = textOf(ref?.name);
       const namespace = textOf(ref?.namespace, route.namespace);
       const at = `${field} (Service ${namespace}/${name}${ref?.port !== undefined ? `:${ref.port}` : ''})`;
-      if (namespace !== route.namespace) {
+      if (gatewayParent && namespace !== route.namespace) {
         const from = { group: GATEWAY_GROUP, kind: route.kind, namespace: route.namespace };
         if (!(grantsByNamespace.get(namespace) ?? []).some((g) => grants(g, from, { group: '', kind: 'Service', name }))) {
           report(at, `the Service is in another namespace, and no ReferenceGrant in ${namespace} allows it: the reference is refused (RefNotPermitted) `
-            + `and requests to this backend get 500 — add a ReferenceGrant in namespace ${namespace} from { group: ${GATEWAY_GROUP}, kind: ${route.kind}, `
+            + `and requests to this backend through the route's Gateway parents get 500 — add a ReferenceGrant in namespace ${namespace} from { group: ${GATEWAY_GROUP}, kind: ${route.kind}, `
             + `namespace: ${route.namespace} } to { group: "", kind: Service, name: ${name} } (the ReferenceGrant construct)`);
         }
       }
