@@ -553,17 +553,18 @@ export class CanaryService extends Construct {
     const mirror = this.mirror;
     const { timeout, retries } = this.resilience;
     const to = (version: string) => Destination.toSubset(this.subsetsByVersion.get(version)!);
-    const darkLaunch: HttpRouteOptions[] = this.matchRoutes.map((route) => ({
-      name: `${route.version}-match`,
-      match: matches.map((m) => ({
-        ...m,
-        headers: { ...m.headers, ...route.headers, ...(route.cookie ? { cookie: StringMatch.regex(cookieRegex(route.cookie)) } : {}) },
-        queryParams: route.queryParams ?? m.queryParams,
-      })),
-      destinations: [{ destination: to(route.version) }],
-      timeout,
-      retries,
-    }));
+    // A dark launch narrows the given matches: both its conditions and theirs must hold, and a
+    // match that names one header (or query parameter) with two values can never hold.
+    const darkLaunch: HttpRouteOptions[] = this.matchRoutes.flatMap((route) => {
+      const extraHeaders = { ...route.headers, ...(route.cookie ? { cookie: StringMatch.regex(cookieRegex(route.cookie)) } : {}) };
+      const match = matches.flatMap((m) => {
+        const headers = allOf(m.headers, extraHeaders, sameStringMatch, true);
+        const queryParams = allOf(m.queryParams, route.queryParams, sameStringMatch, false);
+        if (headers === null || queryParams === null) return [];
+        return [{ ...m, headers: headers ?? {}, queryParams }];
+      });
+      return match.length === 0 ? [] : [{ name: `${route.version}-match`, match, destinations: [{ destination: to(route.version) }], timeout, retries }];
+    });
     const hasMatch = matches.some((m) => Object.keys(m).length > 0);
     const split: HttpRouteOptions = {
       name: 'split',
@@ -590,19 +591,26 @@ export class CanaryService extends Construct {
     }
     const backend = (version: string, weight?: number) => BackendRef.service(this.servicesByVersion.get(version)!, this.port, weight);
     const timeouts = this.resilience.timeout ? { request: this.resilience.timeout } : undefined;
-    const darkLaunch: HttpRouteRule[] = this.matchRoutes.map((route, i) => ({
-      name: `${namePrefix}${route.version}-match`,
-      matches: matches.map((m) => ({
-        ...m,
-        headers: mergeMatches(m.headers, [
-          ...valueMatches(this, `matchRoutes[${i}].headers`, route.headers) ?? [],
-          ...(route.cookie ? [{ name: 'cookie', value: cookieRegex(route.cookie), type: RouteMatchType.REGULAR_EXPRESSION }] : []),
-        ]),
-        queryParams: mergeMatches(m.queryParams, valueMatches(this, `matchRoutes[${i}].queryParams`, route.queryParams) ?? []),
-      })),
-      backendRefs: [backend(route.version)],
-      timeouts,
-    }));
+    // Rule names are unique in a route: a second dark launch of one version gets `-2`, ...
+    const seen = new Map<string, number>();
+    const darkLaunch: HttpRouteRule[] = this.matchRoutes.flatMap((route, i) => {
+      const headerList = [
+        ...valueMatches(this, `matchRoutes[${i}].headers`, route.headers) ?? [],
+        ...(route.cookie ? [{ name: 'cookie', value: cookieRegex(route.cookie), type: RouteMatchType.REGULAR_EXPRESSION }] : []),
+      ];
+      const extraHeaders = Object.fromEntries(headerList.map((h) => [h.name, h]));
+      const extraQuery = Object.fromEntries((valueMatches(this, `matchRoutes[${i}].queryParams`, route.queryParams) ?? []).map((q) => [q.name, q]));
+      const ruleMatches = matches.flatMap((m) => {
+        const headers = allOf(byName(m.headers), extraHeaders, sameRouteMatch, true);
+        const queryParams = allOf(byName(m.queryParams), extraQuery, sameRouteMatch, false);
+        if (headers === null || queryParams === null) return [];
+        return [{ ...m, headers: headers && Object.values(headers), queryParams: queryParams && Object.values(queryParams) }];
+      });
+      if (ruleMatches.length === 0) return [];
+      const n = (seen.get(route.version) ?? 0) + 1;
+      seen.set(route.version, n);
+      return [{ name: `${namePrefix}${route.version}-match${n === 1 ? '' : `-${n}`}`, matches: ruleMatches, backendRefs: [backend(route.version)], timeouts }];
+    });
     const mirror = this.mirror;
     const split: HttpRouteRule = {
       name: `${namePrefix}split`,
@@ -705,6 +713,19 @@ export class CanaryService extends Construct {
         'is not in the Gateway API standard channel (HTTPRoute `retry` is Experimental in v1.6.1)',
         `leave it unset (Istio then retries twice on connection failures), ${istioOnly}`);
     }
+    // Istio orders an HTTPRoute's rules by precedence, not as written (conversion.go sortHTTPRoutes):
+    // for the same path, more headers first, then more query parameters. A dark launch listed after
+    // one it outranks would take its requests in this API and not in the Istio API.
+    const rank = (r: CanaryMatchRoute) => [Object.keys(r.headers ?? {}).length + (r.cookie ? 1 : 0), Object.keys(r.queryParams ?? {}).length];
+    this.matchRoutes.forEach((later, j) => this.matchRoutes.slice(0, j).forEach((earlier, i) => {
+      const [a, b] = [rank(earlier), rank(later)];
+      if (b[0] > a[0] || (b[0] === a[0] && b[1] > a[1])) {
+        invalid(this, `matchRoutes[${j}]`, later.version,
+          `has more conditions than matchRoutes[${i}] (${b[0]} headers and ${b[1]} query parameters against ${a[0]} and ${a[1]}), and the Gateway API tries `
+          + 'the rule with more headers (then query parameters) first, whatever the order',
+          `list it before matchRoutes[${i}], so that both APIs try it first`);
+      }
+    }));
     const tooLong = this.versionList.find((v) => `${this.serviceName}-${v.name}`.length > 63);
     if (tooLong) {
       invalid(this, 'versions[*].name', tooLong.name, `makes the version Service name ${this.serviceName}-${tooLong.name} longer than 63 characters`,
@@ -823,11 +844,39 @@ function existingWorkloadProblems(object: ApiObject, field: string, labels: { [k
   return problems;
 }
 
-/** Matches of one kind, the later ones replacing earlier ones of the same name. */
-function mergeMatches(base: RouteHeaderMatch[] | undefined, extra: RouteHeaderMatch[]): RouteHeaderMatch[] | undefined {
-  const names = new Set(extra.map((m) => m.name.toLowerCase()));
-  const merged = [...(base ?? []).filter((m) => !names.has(m.name.toLowerCase())), ...extra];
-  return merged.length > 0 ? merged : undefined;
+/**
+ * Conditions by name that must all hold: `base`'s and `extra`'s. Null when they cannot (one
+ * name with two different conditions), undefined when there are none. Header names compare
+ * without case.
+ */
+function allOf<T>(base: { [name: string]: T } | undefined, extra: { [name: string]: T } | undefined, same: (a: T, b: T) => boolean,
+  caseInsensitive: boolean): { [name: string]: T } | undefined | null {
+  if (!base && !extra) return undefined;
+  const key = (name: string) => (caseInsensitive ? name.toLowerCase() : name);
+  const merged: { [name: string]: T } = { ...base };
+  const byKey = new Map(Object.keys(merged).map((name) => [key(name), name]));
+  for (const [name, condition] of Object.entries(extra ?? {})) {
+    const existing = byKey.get(key(name));
+    if (existing === undefined) {
+      merged[name] = condition;
+      byKey.set(key(name), name);
+    } else if (!same(merged[existing], condition)) {
+      return null;
+    }
+  }
+  return merged;
+}
+
+function sameStringMatch(a: StringMatch, b: StringMatch): boolean {
+  return a.kind === b.kind && a.value === b.value;
+}
+
+function sameRouteMatch(a: RouteHeaderMatch, b: RouteHeaderMatch): boolean {
+  return a.value === b.value && (a.type ?? RouteMatchType.EXACT) === (b.type ?? RouteMatchType.EXACT);
+}
+
+function byName(matches: RouteHeaderMatch[] | undefined): { [name: string]: RouteHeaderMatch } | undefined {
+  return matches && Object.fromEntries(matches.map((m) => [m.name, m]));
 }
 
 /** A mirror share in percent as the Gateway API writes it: whole percent, else a fraction. */

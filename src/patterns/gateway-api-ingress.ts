@@ -33,9 +33,25 @@ export interface GatewayApiIngressProps {
   readonly clusterDomain: string;
 }
 
-/** A listener name from a host: `https-shop-example-com`, `https-wildcard-example-com`. */
-function listenerName(host: string): string {
-  return host === '*' ? 'https' : `https-${host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-')}`;
+/** At most this many rules per HTTPRoute, and targets per ReferenceGrant (the CRDs' limits). */
+const MAX_RULES = 16;
+const MAX_GRANT_TARGETS = 16;
+
+/**
+ * Names from hosts for listeners and routes: `shop-example-com`, `wildcard-example-com`; a
+ * host whose name another host already took (`shop.example.com`, `shop-example.com`) gets its
+ * position appended.
+ */
+function hostSlugs(hosts: string[]): Map<string, string> {
+  const slugs = new Map<string, string>();
+  const taken = new Set<string>();
+  hosts.forEach((host, i) => {
+    let slug = host.replace(/^\*\./, 'wildcard.').replace(/\*/g, 'wildcard').replace(/\./g, '-');
+    if (taken.has(slug)) slug = `${slug}-${i + 1}`;
+    taken.add(slug);
+    slugs.set(host, slug);
+  });
+  return slugs;
 }
 
 /**
@@ -50,14 +66,17 @@ export class GatewayApiIngress {
   /** The HTTP listener's routes that redirect to HTTPS, 16 hosts each (the CRD's limit). */
   public readonly redirectRoutes: HttpRoute[] = [];
   private readonly routes = new Map<string, HttpRoute>();
-  private readonly backendGrants = new Map<string, ReferenceGrant>();
+  private readonly backendGrants = new Map<string, Array<{ grant: ReferenceGrant; names: Set<string> }>>();
+  private readonly slugs: Map<string, string>;
+  private readonly ruleCounts = new Map<string, number>();
   private routeCount = 0;
 
   public constructor(private readonly scope: Construct, private readonly props: GatewayApiIngressProps) {
+    this.slugs = hostSlugs(props.hosts);
     const ownRoutes = { namespaces: RouteNamespaces.SAME, kinds: [{ kind: 'HTTPRoute' }] };
     const sameNamespace = props.credentialNamespace === props.namespace;
     const listeners: GatewayListener[] = props.hosts.map((host) => ({
-      name: listenerName(host),
+      name: this.listenerName(host),
       port: 443,
       protocol: ListenerProtocol.HTTPS,
       hostname: host === '*' ? undefined : host,
@@ -106,7 +125,14 @@ export class GatewayApiIngress {
     for (const host of hosts) {
       const route = this.routeFor(host);
       const build = () => this.rules(options, policy(), `route${n}-`);
-      build().forEach((rule, k) => {
+      const rules = build();
+      const count = (this.ruleCounts.get(host) ?? 0) + rules.length;
+      if (count > MAX_RULES) {
+        invalid(this.scope, 'addRoute()', host, `brings the HTTPRoute of ${host} to ${count} rules, over the Gateway API's ${MAX_RULES} per route`,
+          "combine routes (one path prefix for several), use fewer dark launches, or keep this gateway on 'trafficApi: TrafficApi.ISTIO'");
+      }
+      this.ruleCounts.set(host, count);
+      rules.forEach((rule, k) => {
         this.grantBackends(rule);
         route._addRuleProducer(() => build()[k]);
       });
@@ -177,32 +203,43 @@ export class GatewayApiIngress {
           `give the chart of ${backend._path} a namespace`);
       }
       if (!namespace || namespace === this.props.namespace) continue;
-      let grant = this.backendGrants.get(namespace);
-      if (!grant) {
-        grant = ReferenceGrant.allowRouteBackends(this.scope, `BackendGrant-${namespace}`, {
+      const grants = this.backendGrants.get(namespace) ?? [];
+      this.backendGrants.set(namespace, grants);
+      if (grants.some((g) => g.names.has(backend.name))) continue;
+      let last = grants[grants.length - 1];
+      // A ReferenceGrant lists at most 16 targets: the next Services go into `-backends-2`, ...
+      if (!last || last.names.size === MAX_GRANT_TARGETS) {
+        const k = grants.length + 1;
+        const grant = ReferenceGrant.allowRouteBackends(this.scope, k === 1 ? `BackendGrant-${namespace}` : `BackendGrant-${namespace}-${k}`, {
           routeNamespace: this.props.namespace,
           routeKinds: ['HTTPRoute'],
           serviceNames: [backend.name],
-          metadata: { name: `${this.gateway.name}-backends`, namespace },
+          metadata: { name: `${this.gateway.name}-backends${k === 1 ? '' : `-${k}`}`, namespace },
         });
-        this.backendGrants.set(namespace, grant);
+        grants.push(last = { grant, names: new Set() });
       }
-      grant._addTo({ group: '', kind: 'Service', name: backend.name });
+      last.names.add(backend.name);
+      last.grant._addTo({ group: '', kind: 'Service', name: backend.name });
     }
   }
 
   private routeFor(host: string): HttpRoute {
     let route = this.routes.get(host);
     if (!route) {
-      const slug = host.replace(/\*/g, 'wildcard').replace(/\./g, '-');
+      const slug = this.slugs.get(host)!;
       route = new HttpRoute(this.scope, `HttpRoutes-${slug}`, {
         metadata: { name: `${this.gateway.name}-${slug}`, namespace: this.props.namespace },
-        parentRefs: [ParentRef.of(this.gateway, listenerName(host))],
+        parentRefs: [ParentRef.of(this.gateway, this.listenerName(host))],
         hostnames: this.hostnames([host]),
       });
       this.routes.set(host, route);
     }
     return route;
+  }
+
+  /** The HTTPS listener of a host: `https-<slug>`, or `https` for `*`. */
+  private listenerName(host: string): string {
+    return host === '*' ? 'https' : `https-${this.slugs.get(host)}`;
   }
 
   /** Route hostnames: `*` (every host) is written as no hostnames. */

@@ -121,7 +121,9 @@ export interface SecureGatewayProps {
    * Service account of the gateway workload: its identity, granted access to the
    * CanaryServices it routes to when they are deny-by-default (see `MeshNamespace`).
    *
-   * @default 'istio-ingressgateway-service-account' (Istio's default ingress gateway)
+   * @default 'istio-ingressgateway-service-account' (Istio's default ingress gateway) with
+   * TrafficApi.ISTIO; with TrafficApi.GATEWAY_API the account Istio creates for the Gateway:
+   * the `gateway.istio.io/service-account` annotation of `metadata`, else `<name>-<gatewayClassName>`
    */
   readonly gatewayServiceAccount?: string;
 
@@ -130,6 +132,8 @@ export interface SecureGatewayProps {
    * gateway's authorization policies (source allow-list, `requireJwt()`) match, so that they
    * apply to these HTTPS requests only and not to plain-TCP servers of the same workload.
    * Istio's istioctl-installed ingress gateway listens on 8443; the `gateway` Helm chart on 443.
+   * Istio API only: the gateway Istio deploys for a Gateway API Gateway listens on the listener
+   * ports themselves (443 and 80), which the policies then match.
    *
    * @default 8443
    */
@@ -137,6 +141,7 @@ export interface SecureGatewayProps {
 
   /**
    * Container port of the gateway workload behind the Gateway's port 80 (the HTTPS redirect).
+   * Istio API only (see `httpsContainerPort`).
    *
    * @default 8080
    */
@@ -199,6 +204,22 @@ export interface SecureGatewayProps {
 
 /** The label Istio puts on the pods it deploys for a Gateway API Gateway. */
 const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
+
+/** The annotation that names the service account Istio gives a Gateway's deployment. */
+const GATEWAY_SERVICE_ACCOUNT = 'gateway.istio.io/service-account';
+
+/** Istio's classes whose deployments are named after the Gateway alone (no `-<class>` suffix). */
+const UNSUFFIXED_CLASSES = ['istio-waypoint', 'istio-east-west', 'istio-agentgateway'];
+
+/**
+ * The service account of the deployment Istio creates for a Gateway API Gateway: the
+ * annotation, else `<name>-<class>` (pilot/pkg/config/kube/gatewaycommon GetDefaultName).
+ */
+function deployedGatewayAccount(name: string, gatewayClassName: string, metadata: ApiObjectMetadata | undefined): string {
+  const annotated = metadata?.annotations?.[GATEWAY_SERVICE_ACCOUNT];
+  if (annotated) return annotated;
+  return UNSUFFIXED_CLASSES.includes(gatewayClassName) ? name : `${name}-${gatewayClassName}`;
+}
 
 /**
  * TLS ingress done right by default: an Istio Gateway with an HTTPS server (SIMPLE TLS with a
@@ -272,8 +293,7 @@ export class SecureGateway extends Construct {
       });
       const name = this.ingress.gateway.name;
       this.selector = { [GATEWAY_NAME_LABEL]: name };
-      // The service account Istio creates for the gateway it deploys.
-      this.gatewayServiceAccount = props.gatewayServiceAccount ?? `${name}-istio`;
+      this.gatewayServiceAccount = props.gatewayServiceAccount ?? deployedGatewayAccount(name, props.gatewayClassName ?? 'istio', props.metadata);
     } else {
       const selector = props.selector ?? { istio: 'ingressgateway' };
       this.selector = { ...selector };
@@ -441,6 +461,13 @@ export class SecureGateway extends Construct {
     const istioOnly = "or keep this gateway on the Istio API with 'trafficApi: TrafficApi.ISTIO'";
     if (this.tlsMode === SecureGatewayTlsMode.PASSTHROUGH) {
       invalid(this, 'tlsMode', this.tlsMode, 'needs a TLSRoute, which this library does not write yet', `terminate TLS at the gateway (SIMPLE or MUTUAL), ${istioOnly}`);
+    }
+    for (const [field, value] of [['httpsContainerPort', props.httpsContainerPort], ['httpContainerPort', props.httpContainerPort]] as const) {
+      // A policy on a port the deployed gateway does not listen on would never apply.
+      if (value !== undefined) {
+        invalid(this, field, value, 'is not used: the gateway Istio deploys for a Gateway API Gateway listens on the listener ports (443 and 80), which its policies match',
+          `remove it, ${istioOnly}`);
+      }
     }
     if (props.selector) {
       invalid(this, 'selector', props.selector, 'is not used: Istio deploys the workload of a Gateway API Gateway and selects its pods itself',

@@ -30,7 +30,8 @@ export function valueMatches(scope: IConstruct, field: string, matches: { [name:
   if (!matches) return undefined;
   const names = Object.keys(matches).sort();
   for (const name of names) {
-    if (matches[name].value === '') {
+    // A prefix '' matches any value of a present header, as `.*` does; an exact '' has no equivalent.
+    if (matches[name].value === '' && matches[name].kind !== 'prefix') {
       invalid(scope, `${field}.${name}`, '', 'must not be empty with the Gateway API, whose header and query matches need a value',
         "match a value, or keep this construct on the Istio API with 'trafficApi: TrafficApi.ISTIO'");
     }

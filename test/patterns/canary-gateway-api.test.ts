@@ -14,6 +14,7 @@ function canary(props: Partial<CanaryServiceProps> = {}, namespace = 'shop') {
   return { chart, service };
 }
 const of = (manifests: any[], kind: string) => manifests.filter((m) => m.kind === kind);
+const versionsOf3 = () => [{ name: 'v1', image: 'reviews:1' }, { name: 'v2', image: 'reviews:2', weight: 10 }, { name: 'v3', image: 'reviews:3' }];
 
 describe('CanaryService with TrafficApi.GATEWAY_API', () => {
   test('a Service per version, a GAMMA HTTPRoute with the weighted split, a DestinationRule per version', () => {
@@ -147,6 +148,35 @@ describe('CanaryService with TrafficApi.GATEWAY_API', () => {
       /'matchRoutes\[0\].headers.x-beta' \(""\) must not be empty with the Gateway API.*TrafficApi.ISTIO/],
   ])('refuses what the Gateway API cannot express: %s', (_name, props, message) => {
     expect(() => canary(props as any)).toThrow(message);
+  });
+
+  test('dark launches in the order the Gateway API tries them are accepted; one listed after a rule it outranks is refused', () => {
+    const v3 = [...versionsOf3()];
+    expect(() => canary({ versions: v3, matchRoutes: [{ version: 'v2', headers: { a: StringMatch.exact('1'), b: StringMatch.exact('2') } }, { version: 'v3', cookie: 'u=1' }] }))
+      .not.toThrow();
+    // Istio's sortHTTPRoutes (pilot/pkg/config/kube/gateway/conversion.go): more headers first, then more query parameters.
+    expect(() => canary({ versions: v3, matchRoutes: [{ version: 'v2', queryParams: { beta: StringMatch.exact('1') } }, { version: 'v3', cookie: 'u=1' }] }))
+      .toThrow(/'matchRoutes\[1\]' \(v3\) has more conditions than matchRoutes\[0\] \(1 headers and 0 query parameters against 0 and 1\).*list it before matchRoutes\[0\]/);
+    // The Istio API tries them in order: no such refusal there.
+    expect(() => canary({ trafficApi: TrafficApi.ISTIO, versions: v3, matchRoutes: [{ version: 'v2', queryParams: { beta: StringMatch.exact('1') } }, { version: 'v3', cookie: 'u=1' }] }))
+      .not.toThrow();
+  });
+
+  test('two dark launches of one version get distinct rule names; a prefix match on the empty string matches any value', () => {
+    const { chart } = canary({ matchRoutes: [{ version: 'v2', headers: { 'x-a': StringMatch.prefix('') } }, { version: 'v2', headers: { 'x-b': StringMatch.exact('1') } }] });
+    const [route] = of(synthValid(chart), 'HTTPRoute');
+    expect(route.spec.rules.map((r: any) => r.name)).toEqual(['v2-match', 'v2-match-2', 'split']);
+    expect(route.spec.rules[0].matches[0].headers).toEqual([{ name: 'x-a', type: 'RegularExpression', value: '.*' }]);
+  });
+
+  test('Istio mode too: a dark launch keeps the conditions of the route it narrows (headers and query parameters)', () => {
+    const { chart, service } = canary({ trafficApi: TrafficApi.ISTIO, matchRoutes: [{ version: 'v2', headers: { 'x-u': StringMatch.exact('b') }, queryParams: { q: StringMatch.exact('1') } }] });
+    const routes = service._httpRoutes([{ queryParams: { tenant: StringMatch.exact('t') } }, { headers: { 'X-U': StringMatch.exact('a') } }]);
+    // The second match names x-u twice with two values: it can never hold, so the dark launch keeps only the first.
+    expect(routes[0].match!.map((m) => ({ headers: Object.keys(m.headers ?? {}), query: Object.keys(m.queryParams ?? {}) }))).toEqual([
+      { headers: ['x-u'], query: ['tenant', 'q'] },
+    ]);
+    expect(synthValid(chart).length).toBeGreaterThan(0);
   });
 
   test('the Istio-only members name their Gateway API counterparts', () => {

@@ -219,6 +219,56 @@ describe('SecureGateway with TrafficApi.GATEWAY_API', () => {
     expect(() => app({ hosts: many, httpsRedirect: false })).not.toThrow();
   });
 
+  test('the gateway identity is the account Istio names after the Gateway and its class, or the annotation', () => {
+    expect(app({ gatewayClassName: 'corp' }).gw.gatewayServiceAccount).toBe('shop-gateway-corp');
+    expect(app({ gatewayClassName: 'istio-east-west' }).gw.gatewayServiceAccount).toBe('shop-gateway');
+    const annotated = app({ metadata: { name: 'shop-gateway', annotations: { 'gateway.istio.io/service-account': 'edge-sa' } } });
+    expect(annotated.gw.gatewayServiceAccount).toBe('edge-sa');
+  });
+
+  test('hosts whose names would collide get listener and route names of their own', () => {
+    const { root, gw } = app({ hosts: ['shop.example.com', 'shop-example.com'] });
+    gw.addRoute({ destination: GatewayRouteTarget.fromHost('web', 80) });
+    const manifests = all(root);
+    expect(named(manifests, 'Gateway', 'shop-gateway').spec.listeners.map((l: any) => l.name)).toEqual(['https-shop-example-com', 'https-shop-example-com-2', 'http']);
+    expect(of(manifests, 'HTTPRoute').map((r) => r.metadata.name).sort()).toEqual([
+      'shop-gateway-https-redirect', 'shop-gateway-shop-example-com', 'shop-gateway-shop-example-com-2',
+    ]);
+  });
+
+  test('backends beyond 16 Services in one namespace get a second ReferenceGrant (the CRD lists at most 16)', () => {
+    const { root, shop, gw } = app({ hosts: ['a.example.com', 'b.example.com'] });
+    for (let i = 0; i < 18; i++) {
+      const svc = new kplus33.Service(shop, `s${i}`, { metadata: { name: `s${String(i).padStart(2, '0')}` }, ports: [{ name: 'http', port: 80 }] });
+      gw.addRoute({ host: i < 9 ? 'a.example.com' : 'b.example.com', path: StringMatch.exact(`/s${i}`), destination: GatewayRouteTarget.fromService(svc) });
+    }
+    const grants = of(all(root), 'ReferenceGrant');
+    expect(grants.map((g) => [g.metadata.name, g.spec.to.length])).toEqual([['shop-gateway-backends', 16], ['shop-gateway-backends-2', 2]]);
+    expect(grants.flatMap((g) => g.spec.to.map((t: any) => t.name))).toEqual(Array.from({ length: 18 }, (_, i) => `s${String(i).padStart(2, '0')}`));
+  });
+
+  test('a host with more than 16 rules is refused at addRoute, naming the limit', () => {
+    const { gw } = app();
+    for (let i = 0; i < 16; i++) gw.addRoute({ path: StringMatch.exact(`/p${i}`), destination: GatewayRouteTarget.fromHost('web', 80) });
+    expect(() => gw.addRoute({ path: StringMatch.exact('/p16'), destination: GatewayRouteTarget.fromHost('web', 80) }))
+      .toThrow(/'addRoute\(\)' \(shop.example.com\) brings the HTTPRoute of shop.example.com to 17 rules, over the Gateway API's 16 per route/);
+  });
+
+  test("a route's own conditions and a canary's dark launch must both hold; conflicting ones leave only the split", () => {
+    const { root, shop, gw } = app();
+    const reviews = new CanaryService(shop, 'reviews', {
+      trafficApi: TrafficApi.GATEWAY_API,
+      port: 9080,
+      versions,
+      matchRoutes: [{ version: 'v2', headers: { 'x-user': StringMatch.exact('b') }, queryParams: { q: StringMatch.exact('1') } }],
+    });
+    gw.addRoute({ path: StringMatch.prefix('/r'), queryParams: { tenant: StringMatch.exact('t') }, destination: GatewayRouteTarget.fromCanary(reviews) });
+    gw.addRoute({ path: StringMatch.prefix('/a'), matchHeaders: { 'X-User': StringMatch.exact('a') }, destination: GatewayRouteTarget.fromCanary(reviews) });
+    const route = of(all(root), 'HTTPRoute').find((r) => r.spec.parentRefs[0].sectionName === 'https-shop-example-com');
+    expect(route.spec.rules.map((r: any) => r.name)).toEqual(['route1-v2-match', 'route1-split', 'route2-split']);
+    expect(route.spec.rules[0].matches[0].queryParams).toEqual([{ name: 'tenant', value: 't' }, { name: 'q', value: '1' }]);
+  });
+
   test('the App-wide switch applies to every pattern; Istio output is unchanged when it says ISTIO', () => {
     const build = (api?: TrafficApi) => {
       const root = Testing.app();
@@ -239,6 +289,8 @@ describe('SecureGateway with TrafficApi.GATEWAY_API', () => {
 
   test.each([
     ['PASSTHROUGH', { tlsMode: SecureGatewayTlsMode.PASSTHROUGH, credentialName: undefined }, /'tlsMode' \(PASSTHROUGH\) needs a TLSRoute.*TrafficApi.ISTIO/],
+    ['a container port (the deployed gateway listens on the listener ports)', { httpsContainerPort: 8443 },
+      /'httpsContainerPort' \(8443\) is not used: the gateway Istio deploys for a Gateway API Gateway listens on the listener ports/],
     ['a selector', { selector: { istio: 'ingressgateway' } }, /'selector' .* is not used: Istio deploys the workload of a Gateway API Gateway/],
     ['subjectAltNames', { tlsMode: SecureGatewayTlsMode.MUTUAL, subjectAltNames: ['spiffe://x'] }, /'subjectAltNames' .* are not implemented by Istio for Gateway API listeners/],
     ['TLS 1.3 as the minimum', { minProtocolVersion: TlsProtocolVersion.TLSV1_3 }, /'minProtocolVersion' \(TLSV1_3\) cannot be set on a Gateway API listener/],
