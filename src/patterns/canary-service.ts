@@ -19,6 +19,7 @@ import { checkPort, invalid } from '../private/invalid';
 import { addPodLabels, apiObjectOfKind, containerPorts, WORKLOAD_KINDS } from '../private/object-reference';
 import { register } from '../private/registry';
 import { checkResilience } from '../private/resilience-check';
+import { keepOnIstio, memberOfOtherApi } from '../private/traffic-api-choice';
 import { accountIdentity, identitiesOf } from '../private/workload-identities';
 import { PeerAuthentication, PeerAuthenticationMode } from '../security/peer-authentication';
 import { AllowOptions, WorkloadAuthorization } from '../security/workload-authorization';
@@ -485,19 +486,19 @@ export class CanaryService extends Construct {
 
   /** The VirtualService with the traffic split (TrafficApi.ISTIO). */
   public get virtualService(): VirtualService {
-    if (!this.istioVirtualService) this.wrongApi('virtualService', 'httpRoute');
+    if (!this.istioVirtualService) memberOfOtherApi(this, 'CanaryService', 'virtualService', this.trafficApi, 'httpRoute');
     return this.istioVirtualService;
   }
 
   /** The DestinationRule with one subset per version (TrafficApi.ISTIO). */
   public get destinationRule(): DestinationRule {
-    if (!this.istioDestinationRule) this.wrongApi('destinationRule', 'destinationRules');
+    if (!this.istioDestinationRule) memberOfOtherApi(this, 'CanaryService', 'destinationRule', this.trafficApi, 'destinationRules');
     return this.istioDestinationRule;
   }
 
   /** The HTTPRoute with the traffic split, attached to the service (TrafficApi.GATEWAY_API). */
   public get httpRoute(): HttpRoute {
-    if (!this.route) this.wrongApi('httpRoute', 'virtualService');
+    if (!this.route) memberOfOtherApi(this, 'CanaryService', 'httpRoute', this.trafficApi, 'virtualService');
     return this.route;
   }
 
@@ -622,11 +623,6 @@ export class CanaryService extends Construct {
     return [...darkLaunch, split];
   }
 
-  private wrongApi(field: string, other: string): never {
-    const api = this.trafficApi === TrafficApi.ISTIO ? 'TrafficApi.ISTIO' : 'TrafficApi.GATEWAY_API';
-    return invalid(this, field, this.trafficApi, `does not exist: this CanaryService writes ${api}`, `use '${other}' instead`);
-  }
-
   /** The Service of one version, and its DestinationRule (mTLS, pool, the version's policy). */
   private addVersionService(version: CanaryVersion, protocol: ServiceProtocol, containerPort: number): void {
     const name = `${this.serviceName}-${version.name}`;
@@ -700,7 +696,7 @@ export class CanaryService extends Construct {
 
   /** What the Gateway API cannot express, refused with the way to get it. */
   private checkGatewayApiProps(props: CanaryServiceProps): void {
-    const istioOnly = "or keep this service on the Istio API with 'trafficApi: TrafficApi.ISTIO'";
+    const istioOnly = keepOnIstio('service');
     if (props.gateways && props.gateways.length > 0) {
       invalid(this, 'gateways', props.gateways.length, 'binds Istio Gateways, which Gateway API routes do not use',
         `route ingress to it with SecureGateway.addRoute({ destination: GatewayRouteTarget.fromCanary(...) }) or an HttpRoute on a KubernetesGateway, ${istioOnly}`);

@@ -12,6 +12,7 @@ import { RedirectScheme } from '../networking/http-route';
 import { StringMatch } from '../networking/string-match';
 import { routeMatch } from '../private/gateway-api-matches';
 import { invalid } from '../private/invalid';
+import { keepOnIstio } from '../private/traffic-api-choice';
 
 /** At most this many hostnames per HTTPRoute (the CRD's limit). */
 const MAX_ROUTE_HOSTNAMES = 16;
@@ -129,7 +130,7 @@ export class GatewayApiIngress {
       const count = (this.ruleCounts.get(host) ?? 0) + rules.length;
       if (count > MAX_RULES) {
         invalid(this.scope, 'addRoute()', host, `brings the HTTPRoute of ${host} to ${count} rules, over the Gateway API's ${MAX_RULES} per route`,
-          "combine routes (one path prefix for several), use fewer dark launches, or keep this gateway on 'trafficApi: TrafficApi.ISTIO'");
+          `combine routes (one path prefix for several), use fewer dark launches, ${keepOnIstio('gateway')}`);
       }
       this.ruleCounts.set(host, count);
       rules.forEach((rule, k) => {
@@ -147,18 +148,18 @@ export class GatewayApiIngress {
     });
     if (options.directResponse) {
       invalid(scope, 'directResponse', options.directResponse.status, 'has no Gateway API equivalent (HTTPRoute cannot answer requests itself)',
-        "route to a small service that answers, or keep this gateway on 'trafficApi: TrafficApi.ISTIO'");
+        `route to a small service that answers, ${keepOnIstio('gateway')}`);
     }
     if (options.retries) {
       invalid(scope, 'retries', options.retries.attempts, 'is not in the Gateway API standard channel (HTTPRoute `retry` is Experimental in v1.6.1)',
-        "leave it unset (Istio then retries twice on connection failures), or keep this gateway on 'trafficApi: TrafficApi.ISTIO'");
+        `leave it unset (Istio then retries twice on connection failures), ${keepOnIstio('gateway')}`);
     }
     const cors = options.corsPolicy ? [corsFilter(scope, options.corsPolicy)] : [];
     const filters = [...this.rewriteFilters(options), ...headerFilters(options.headers), ...cors];
     if (options.redirect) {
       const r = options.redirect;
       if (r.derivePort !== undefined) {
-        invalid(scope, 'redirect.derivePort', r.derivePort, 'has no Gateway API equivalent', "give 'port', or keep this gateway on 'trafficApi: TrafficApi.ISTIO'");
+        invalid(scope, 'redirect.derivePort', r.derivePort, 'has no Gateway API equivalent', `give 'port', ${keepOnIstio('gateway')}`);
       }
       return [{
         matches: [match],
@@ -263,7 +264,7 @@ function corsFilter(scope: IConstruct, cors: CorsPolicy): HttpRouteFilter {
   cors.allowOrigins.forEach((origin, i) => {
     if (origin.kind !== 'exact') {
       invalid(scope, `corsPolicy.allowOrigins[${i}]`, origin.value, `is a ${origin.kind} match, and Gateway API CORS origins are exact strings (with * wildcards)`,
-        "give StringMatch.exact('https://shop.example.com') or 'https://*.example.com', or keep this gateway on 'trafficApi: TrafficApi.ISTIO'");
+        `give StringMatch.exact('https://shop.example.com') or 'https://*.example.com', ${keepOnIstio('gateway')}`);
     }
   });
   if (cors.unmatchedPreflights !== undefined) {

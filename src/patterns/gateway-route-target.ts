@@ -2,9 +2,10 @@ import { IConstruct } from 'constructs';
 import { CanaryService } from './canary-service';
 import { BackendRef } from '../gateway-api/route-types';
 import { Destination } from '../networking/destination';
-import { ObjectHost, ReferenceScope, resolvedHost } from '../private/host-reference';
+import { ObjectHost, ReferenceScope, resolvedHost, serviceOfHost } from '../private/host-reference';
 import { checkPort, invalid } from '../private/invalid';
 import { apiObjectOfKind, servicePorts } from '../private/object-reference';
+import { keepOnIstio } from '../private/traffic-api-choice';
 
 /** Where a SecureGateway route sends traffic. */
 export class GatewayRouteTarget {
@@ -85,13 +86,10 @@ export class GatewayRouteTarget {
   public _backendRef(scope: IConstruct, field: string, clusterDomain: string, weight?: number): BackendRef {
     const withWeight = (ref: BackendRef) => (weight === undefined ? ref : ref.withWeight(weight));
     if (this._backend && !this._canary) return withWeight(BackendRef.service(this._backend, this.port));
-    const parts = this.host.split('.');
-    if (parts.length === 1) return withWeight(BackendRef.of(this.host, this.port));
-    if (this.host.endsWith(`.svc.${clusterDomain}`) && parts.length === 3 + clusterDomain.split('.').length) {
-      return withWeight(BackendRef.of(parts[0], this.port, parts[1]));
-    }
+    const service = serviceOfHost(this.host, clusterDomain);
+    if (service) return withWeight(BackendRef.of(service.name, this.port, service.namespace));
     return invalid(scope, field, this.host, 'is not a Service of the cluster, and Gateway API routes send to Services',
-      `name a Service (GatewayRouteTarget.fromService, or <name>.<namespace>.svc.${clusterDomain}), or keep this gateway on 'trafficApi: TrafficApi.ISTIO'`);
+      `name a Service (GatewayRouteTarget.fromService, or <name>.<namespace>.svc.${clusterDomain}), ${keepOnIstio('gateway')}`);
   }
 
   /**

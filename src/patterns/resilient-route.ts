@@ -12,10 +12,11 @@ import { HttpMatch, HttpRouteOptions } from '../networking/http-route';
 import { RetryOn, RetryPolicy } from '../networking/retry';
 import { ClientTlsMode, ClientTlsOptions } from '../networking/tls';
 import { VirtualService } from '../networking/virtual-service';
-import { resolvedHost } from '../private/host-reference';
+import { resolvedHost, serviceOfHost } from '../private/host-reference';
 import { checkPort, invalid } from '../private/invalid';
 import { register, registered } from '../private/registry';
 import { checkResilience } from '../private/resilience-check';
+import { keepOnIstio, memberOfOtherApi } from '../private/traffic-api-choice';
 import { TrafficApi } from '../traffic-api';
 
 /** Properties of a ResilientRoute. */
@@ -163,7 +164,8 @@ export class ResilientRoute extends Construct {
     }
 
     if (gatewayApi) {
-      const { name, namespace } = this.serviceOfHost();
+      // Checked to be a Service by checkGatewayApiProps.
+      const { name, namespace } = serviceOfHost(this.host, MeshSettings.clusterDomainOf(this))!;
       // A producer route: in the Service's namespace, it applies to every caller, as the
       // VirtualService (exported everywhere) does, and needs no ReferenceGrant.
       this.route = new HttpRoute(this, 'HttpRoute', {
@@ -198,14 +200,14 @@ export class ResilientRoute extends Construct {
   /** The VirtualService for the host (TrafficApi.ISTIO). */
   public get virtualService(): VirtualService {
     if (!this.istioVirtualService) {
-      invalid(this, 'virtualService', this.trafficApi, 'does not exist: this ResilientRoute writes TrafficApi.GATEWAY_API', "use 'httpRoute' instead");
+      memberOfOtherApi(this, 'ResilientRoute', 'virtualService', this.trafficApi, 'httpRoute');
     }
     return this.istioVirtualService;
   }
 
   /** The HTTPRoute for the host's Service (TrafficApi.GATEWAY_API). */
   public get httpRoute(): HttpRoute {
-    if (!this.route) invalid(this, 'httpRoute', this.trafficApi, 'does not exist: this ResilientRoute writes TrafficApi.ISTIO', "use 'virtualService' instead");
+    if (!this.route) memberOfOtherApi(this, 'ResilientRoute', 'httpRoute', this.trafficApi, 'virtualService');
     return this.route;
   }
 
@@ -220,7 +222,7 @@ export class ResilientRoute extends Construct {
 
   /** What the Gateway API cannot express, refused with the way to get it. */
   private checkGatewayApiProps(props: ResilientRouteProps): void {
-    const istioOnly = "or keep this route on the Istio API with 'trafficApi: TrafficApi.ISTIO' (the two APIs mix in one app, one host in one API)";
+    const istioOnly = `${keepOnIstio('route')} (the two APIs mix in one app, one host in one API)`;
     if (props.fault || props.faultMatch) {
       invalid(this, props.fault ? 'fault' : 'faultMatch', props.fault ?? props.faultMatch, 'has no Gateway API equivalent (HTTPRoute has no fault injection)',
         `inject faults with a ResilientRoute on the Istio API, ${istioOnly}`);
@@ -233,18 +235,10 @@ export class ResilientRoute extends Construct {
       invalid(this, 'port', undefined, 'is required with TrafficApi.GATEWAY_API: a backendRef to a Service names its port', `give the Service port, e.g. 9080, ${istioOnly}`);
     }
     checkPort(this, 'port', props.port);
-    // `<name>.<namespace>.svc.<cluster domain>` names a Service; other dotted names do not.
-    const serviceFqdn = this.host.split('.').length === 3 + MeshSettings.clusterDomainOf(this).split('.').length;
-    if (!this.isMeshHost() || (this.host.includes('.') && !serviceFqdn)) {
+    if (!serviceOfHost(this.host, MeshSettings.clusterDomainOf(this))) {
       invalid(this, 'host', this.host, 'is not a Service of the cluster, and a Gateway API mesh route attaches to a Service',
         `name the Service (a short name, or <name>.<namespace>.svc.${MeshSettings.clusterDomainOf(this)}), ${istioOnly}`);
     }
-  }
-
-  /** The Service behind a mesh host: `name`, or `name.namespace.svc.<cluster domain>`. */
-  private serviceOfHost(): { name: string; namespace?: string } {
-    const [name, namespace] = this.host.split('.');
-    return { name, namespace };
   }
 
   /** A short name, or a name in the cluster domain: a service of the mesh, with a sidecar. */

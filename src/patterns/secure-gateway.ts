@@ -14,6 +14,7 @@ import { VirtualService } from '../networking/virtual-service';
 import { referenceScopeOf } from '../private/host-reference';
 import { recordIngressGrant } from '../private/ingress-grants';
 import { checkPort, invalid } from '../private/invalid';
+import { keepOnIstio, memberOfOtherApi } from '../private/traffic-api-choice';
 import { AuthorizationAction, AuthorizationPolicy } from '../security/authorization-policy';
 import { PolicyAttachment, PolicyTarget } from '../security/policy-target';
 import { JwtRule, RequestAuthentication } from '../security/request-authentication';
@@ -332,13 +333,13 @@ export class SecureGateway extends Construct {
 
   /** The Istio Gateway (TrafficApi.ISTIO). */
   public get gateway(): Gateway {
-    if (!this.istioGateway) this.wrongApi('gateway', 'kubernetesGateway');
+    if (!this.istioGateway) memberOfOtherApi(this, 'SecureGateway', 'gateway', this.trafficApi, 'kubernetesGateway');
     return this.istioGateway;
   }
 
   /** The Gateway API Gateway (TrafficApi.GATEWAY_API). */
   public get kubernetesGateway(): KubernetesGateway {
-    if (!this.ingress) this.wrongApi('kubernetesGateway', 'gateway');
+    if (!this.ingress) memberOfOtherApi(this, 'SecureGateway', 'kubernetesGateway', this.trafficApi, 'gateway');
     return this.ingress.gateway;
   }
 
@@ -452,13 +453,9 @@ export class SecureGateway extends Construct {
     return this.ingress ? this.ingress.gateway.name : this.istioGateway!.name;
   }
 
-  private wrongApi(field: string, other: string): never {
-    return invalid(this, field, this.trafficApi, `does not exist: this SecureGateway writes TrafficApi.${this.trafficApi}`, `use '${other}' instead`);
-  }
-
   /** What the Gateway API (or Istio's implementation of it) cannot express, refused with the way to get it. */
   private checkGatewayApiProps(props: SecureGatewayProps): void {
-    const istioOnly = "or keep this gateway on the Istio API with 'trafficApi: TrafficApi.ISTIO'";
+    const istioOnly = keepOnIstio('gateway');
     if (this.tlsMode === SecureGatewayTlsMode.PASSTHROUGH) {
       invalid(this, 'tlsMode', this.tlsMode, 'needs a TLSRoute, which this library does not write yet', `terminate TLS at the gateway (SIMPLE or MUTUAL), ${istioOnly}`);
     }

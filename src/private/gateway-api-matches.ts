@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalid } from './invalid';
+import { keepOnIstio } from './traffic-api-choice';
 import { HttpPathMatch, HttpRouteMatch } from '../gateway-api/http-route';
 import { RouteHeaderMatch, RouteMatchType } from '../gateway-api/route-types';
 import { HttpMethod } from '../networking/cors';
@@ -33,7 +34,7 @@ export function valueMatches(scope: IConstruct, field: string, matches: { [name:
     // A prefix '' matches any value of a present header, as `.*` does; an exact '' has no equivalent.
     if (matches[name].value === '' && matches[name].kind !== 'prefix') {
       invalid(scope, `${field}.${name}`, '', 'must not be empty with the Gateway API, whose header and query matches need a value',
-        "match a value, or keep this construct on the Istio API with 'trafficApi: TrafficApi.ISTIO'");
+        `match a value, ${keepOnIstio('construct')}`);
     }
   }
   return names.length > 0 ? names.map((n) => valueMatch(n, matches[n])) : undefined;

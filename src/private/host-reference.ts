@@ -58,3 +58,14 @@ export function hostReferenceProblem(target: ObjectHost, from: ReferenceScope): 
 export function resolvedHost(host: string, namespace: string | undefined, clusterDomain: string): string {
   return isShortName(host) ? `${host}.${namespace ?? '(apply-time namespace)'}.svc.${clusterDomain}` : host;
 }
+
+/**
+ * The Kubernetes Service a host names: a short name (read in the referring object's namespace),
+ * or `<name>.<namespace>.svc.<cluster domain>`; undefined for any other host (an external name).
+ */
+export function serviceOfHost(host: string, clusterDomain: string): { name: string; namespace?: string } | undefined {
+  const parts = host.split('.');
+  if (parts.length === 1) return { name: host };
+  if (host.endsWith(`.svc.${clusterDomain}`) && parts.length === 3 + clusterDomain.split('.').length) return { name: parts[0], namespace: parts[1] };
+  return undefined;
+}
