@@ -29,8 +29,10 @@ describe('Waypoint', () => {
       allowedNamespaces: RouteNamespaces.SELECTOR,
       allowedNamespaceSelector: { shared: 'true' },
     });
-    const gw = only(synthValid(chart), 'Gateway');
+    const manifests = synthValid(chart);
+    const gw = only(manifests, 'Gateway');
     expect(gw.metadata).toEqual({ name: 'reviews-wp', namespace: 'mesh', labels: { 'team': 'a', 'istio.io/waypoint-for': 'all' } });
+    expect(manifests).toMatchSnapshot();
     expect(gw.spec.listeners[0].allowedRoutes).toEqual({ namespaces: { from: 'Selector', selector: { matchLabels: { shared: 'true' } } } });
   });
 

@@ -43,6 +43,7 @@ describe('CanaryService with TrafficApi.GATEWAY_API', () => {
     expect(service.versionServices.map((s) => s.name)).toEqual(['reviews-v1', 'reviews-v2']);
     expect(service.subsets).toEqual([]);
     expect(service.httpRoute.name).toBe('reviews');
+    expect(manifests).toMatchSnapshot();
   });
 
   test('a rollout step changes the two weights and nothing else', () => {

@@ -32,6 +32,7 @@ describe('ResilientRoute with TrafficApi.GATEWAY_API', () => {
     // Istio's own default retry policy applies, and is what the construct reports.
     expect(rr.retries.attempts).toBe(2);
     expect(rr.retries.perTryTimeout).toBeUndefined();
+    expect(manifests).toMatchSnapshot();
   });
 
   test("a Service in another namespace by its FQDN: a producer route in the Service's namespace, applying to every caller", () => {

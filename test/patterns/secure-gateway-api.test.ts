@@ -63,6 +63,7 @@ describe('SecureGateway with TrafficApi.GATEWAY_API', () => {
     });
     expect(gw.httpRoutes.map((r) => r.name)).toEqual([...routes.map((r) => r.metadata.name), 'shop-gateway-https-redirect']);
     expect(gw.kubernetesGateway.name).toBe('shop-gateway');
+    expect(manifests).toMatchSnapshot();
   });
 
   test('a CanaryService: its split, dark launch and mirror on the version Services, the path prefix stripped', () => {
