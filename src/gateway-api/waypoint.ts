@@ -3,17 +3,10 @@ import { Construct, IConstruct } from 'constructs';
 import { KubernetesGateway, ListenerProtocol, RouteNamespaces } from './gateway';
 import { invalid } from '../private/invalid';
 import { apiObjectOfKind } from '../private/object-reference';
+import { USE_WAYPOINT, USE_WAYPOINT_NAMESPACE, WAYPOINT_CLASS, WAYPOINT_FOR } from '../private/waypoint-labels';
 import { MeshNamespace } from '../security/mesh-namespace';
 import { PolicyTarget } from '../security/policy-target';
 
-/** The GatewayClass that makes Istio deploy a waypoint proxy for a Gateway. */
-const WAYPOINT_CLASS = 'istio-waypoint';
-/** Label of a waypoint Gateway: which traffic it handles. */
-const WAYPOINT_FOR = 'istio.io/waypoint-for';
-/** Label of a Namespace, Service or ServiceEntry (or pod): the waypoint its traffic goes through. */
-const USE_WAYPOINT = 'istio.io/use-waypoint';
-/** Label next to `istio.io/use-waypoint`: the waypoint's namespace, when not the object's. */
-const USE_WAYPOINT_NAMESPACE = 'istio.io/use-waypoint-namespace';
 
 /** The traffic a waypoint handles (its `istio.io/waypoint-for` label; Istio's values). */
 export enum WaypointTrafficType {

@@ -11,6 +11,7 @@ import { Protocol } from '../networking/protocol';
 import { StringMatch } from '../networking/string-match';
 import { TlsMode, TlsProtocolVersion } from '../networking/tls';
 import { VirtualService } from '../networking/virtual-service';
+import { deployedGatewayAccount } from '../private/gateway-deployment';
 import { referenceScopeOf } from '../private/host-reference';
 import { recordIngressGrant } from '../private/ingress-grants';
 import { checkPort, invalid } from '../private/invalid';
@@ -206,21 +207,6 @@ export interface SecureGatewayProps {
 /** The label Istio puts on the pods it deploys for a Gateway API Gateway. */
 const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
-/** The annotation that names the service account Istio gives a Gateway's deployment. */
-const GATEWAY_SERVICE_ACCOUNT = 'gateway.istio.io/service-account';
-
-/** Istio's classes whose deployments are named after the Gateway alone (no `-<class>` suffix). */
-const UNSUFFIXED_CLASSES = ['istio-waypoint', 'istio-east-west', 'istio-agentgateway'];
-
-/**
- * The service account of the deployment Istio creates for a Gateway API Gateway: the
- * annotation, else `<name>-<class>` (pilot/pkg/config/kube/gatewaycommon GetDefaultName).
- */
-function deployedGatewayAccount(name: string, gatewayClassName: string, metadata: ApiObjectMetadata | undefined): string {
-  const annotated = metadata?.annotations?.[GATEWAY_SERVICE_ACCOUNT];
-  if (annotated) return annotated;
-  return UNSUFFIXED_CLASSES.includes(gatewayClassName) ? name : `${name}-${gatewayClassName}`;
-}
 
 /**
  * TLS ingress done right by default: an Istio Gateway with an HTTPS server (SIMPLE TLS with a
@@ -294,7 +280,7 @@ export class SecureGateway extends Construct {
       });
       const name = this.ingress.gateway.name;
       this.selector = { [GATEWAY_NAME_LABEL]: name };
-      this.gatewayServiceAccount = props.gatewayServiceAccount ?? deployedGatewayAccount(name, props.gatewayClassName ?? 'istio', props.metadata);
+      this.gatewayServiceAccount = props.gatewayServiceAccount ?? deployedGatewayAccount(name, props.gatewayClassName ?? 'istio', props.metadata?.annotations);
     } else {
       const selector = props.selector ?? { istio: 'ingressgateway' };
       this.selector = { ...selector };

@@ -1,10 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { meshNamespaceObject } from './ambient-namespaces';
+import { deployedGatewayAccount } from './gateway-deployment';
+import { USE_WAYPOINT, USE_WAYPOINT_NAMESPACE, WAYPOINT_CLASS } from './waypoint-labels';
 
-const USE_WAYPOINT = 'istio.io/use-waypoint';
-const USE_WAYPOINT_NAMESPACE = 'istio.io/use-waypoint-namespace';
-/** Annotation of a Gateway: the service account of the proxies Istio deploys for it. */
-const GATEWAY_SERVICE_ACCOUNT = 'gateway.istio.io/service-account';
 
 /** The waypoint a Service's traffic goes through, and the identity its proxies run as. */
 export interface WaypointBinding {
@@ -30,7 +28,7 @@ export function waypointServing(service: ApiObject): WaypointBinding | undefined
   const waypointNamespace = labelled.metadata.getLabel(USE_WAYPOINT_NAMESPACE) || namespace;
   const gateway = service.node.root.node.findAll().find((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Gateway'
     && c.apiVersion.startsWith('gateway.networking.k8s.io/') && c.name === name && c.metadata.namespace === waypointNamespace);
-  const serviceAccount = gateway?.toJson().metadata?.annotations?.[GATEWAY_SERVICE_ACCOUNT] || name;
+  const serviceAccount = deployedGatewayAccount(name, WAYPOINT_CLASS, gateway?.toJson().metadata?.annotations);
   return { name, namespace: waypointNamespace, serviceAccount };
 }
 

@@ -4,14 +4,10 @@ import { AnalysisLevel } from '../finding';
 import { Entry, pod, Workload } from '../model';
 import { HostRegistry } from './destinations';
 import { DATAPLANE_MODE_LABEL, hasIstioProxy, INJECTION_LABEL, isIgnoredNamespace, labelsOf, REVISION_LABEL, SIDECAR_INJECT } from './injection';
+import { USE_WAYPOINT, USE_WAYPOINT_NAMESPACE, WAYPOINT_CLASS, WAYPOINT_FOR } from '../../private/waypoint-labels';
 
 /** The API group of the Gateway API. */
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
-/** The GatewayClass of Istio's waypoints. */
-const WAYPOINT_CLASS = 'istio-waypoint';
-const USE_WAYPOINT = 'istio.io/use-waypoint';
-const USE_WAYPOINT_NAMESPACE = 'istio.io/use-waypoint-namespace';
-const WAYPOINT_FOR = 'istio.io/waypoint-for';
 
 /** The `when` keys ztunnel enforces (Istio's l4WhenAttributes); any other key needs a waypoint. */
 const L4_WHEN_KEYS = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);

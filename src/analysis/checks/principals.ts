@@ -1,3 +1,4 @@
+import { deployedGatewayAccount, GATEWAY_SERVICE_ACCOUNT_ANNOTATION } from '../../private/gateway-deployment';
 import { AnalysisContext } from '../context';
 import { AnalysisLevel } from '../finding';
 import { Entry, pod } from '../model';
@@ -9,10 +10,6 @@ const UNKNOWN_SERVICE_ACCOUNT = 'CKI0005';
 const PRINCIPAL = /^[^*]*\/ns\/([^/*]+)\/sa\/([^/*]+)$/;
 /** `<namespace>/<name>` of `serviceAccounts`. */
 const SERVICE_ACCOUNT = /^([^/*]+)\/([^/*]+)$/;
-/** Annotation of a Gateway API Gateway: the service account of the proxies Istio deploys for it. */
-const GATEWAY_SERVICE_ACCOUNT = 'gateway.istio.io/service-account';
-/** Istio's classes whose deployments are named after the Gateway alone (classinfo.go: DisableNameSuffix). */
-const UNSUFFIXED_CLASSES = new Set(['istio-waypoint', 'istio-east-west', 'istio-agentgateway']);
 
 /**
  * The service account Istio's deployment controller runs a Gateway API Gateway's proxies as
@@ -21,11 +18,10 @@ const UNSUFFIXED_CLASSES = new Set(['istio-waypoint', 'istio-east-west', 'istio-
  * default class), else the name alone for the waypoint, east-west and agentgateway classes.
  */
 function gatewayServiceAccount(gateway: Entry): string | undefined {
-  const annotated = gateway.manifest?.metadata?.annotations?.[GATEWAY_SERVICE_ACCOUNT];
-  if (typeof annotated === 'string' && annotated !== '') return annotated;
+  const annotations = gateway.manifest?.metadata?.annotations;
   const className = gateway.spec?.gatewayClassName;
-  if (typeof className !== 'string' || className === '') return undefined;
-  return UNSUFFIXED_CLASSES.has(className) ? gateway.name : `${gateway.name}-${className}`;
+  if (typeof className !== 'string' || className === '') return annotations?.[GATEWAY_SERVICE_ACCOUNT_ANNOTATION] || undefined;
+  return deployedGatewayAccount(gateway.name, className, annotations);
 }
 
 /**
