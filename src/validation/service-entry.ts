@@ -3,6 +3,7 @@ import { Findings } from './findings';
 import { fqdnProblem, isDns1123Label, subnetProblem, wildcardDomainProblem } from './names';
 import { checkEndpoints, checkLabelMap } from './service-entry-endpoints';
 import { asList, isRecord } from './shape';
+import { USE_WAYPOINT } from '../private/waypoint-labels';
 
 // Istio 1.30's admission rules for a ServiceEntry (ValidateServiceEntry in
 // pkg/config/validation), applied to the spec as written in YAML. Values of the wrong type are
@@ -20,7 +21,6 @@ const RESOLUTIONS = ['NONE', 'STATIC', 'DNS', 'DNS_ROUND_ROBIN', 'DYNAMIC_DNS'];
 const LOCATIONS = ['MESH_EXTERNAL', 'MESH_INTERNAL'];
 /** Label that opts a ServiceEntry out of IP auto-allocation (on by default in Istio 1.30). */
 const AUTOALLOCATE_LABEL = 'networking.istio.io/enable-autoallocate-ip';
-const WAYPOINT_LABEL = 'istio.io/use-waypoint';
 
 /** The protocol as Istio parses it: upper case, '' when unset (sniffed), undefined when unknown. */
 function protocolOf(protocol: unknown): string | undefined {
@@ -244,9 +244,9 @@ function checkDynamicDns(f: Findings, hosts: Array<[number, string]>, addressCou
         'use resolution DNS or NONE for other protocols');
     }
   }
-  const waypoint = String(labels?.[WAYPOINT_LABEL] ?? '');
+  const waypoint = String(labels?.[USE_WAYPOINT] ?? '');
   if (location === 'MESH_INTERNAL' && waypoint !== '' && waypoint.toLowerCase() !== 'none') {
     f.error('spec.location', location, `must be MESH_EXTERNAL for resolution DYNAMIC_DNS when the ServiceEntry uses waypoint "${waypoint}"`,
-      `set location MESH_EXTERNAL, or remove the ${WAYPOINT_LABEL} label`);
+      `set location MESH_EXTERNAL, or remove the ${USE_WAYPOINT} label`);
   }
 }
