@@ -15,7 +15,7 @@ import {
   Destination, DestinationRule, Gateway, GatewayRouteTarget, H2UpgradePolicy, LoadBalancerAlgorithm, MeshNamespace, PolicyTarget, Protocol,
   PeerAuthentication, PeerAuthenticationMode, RequestAuthentication, RequestOperation, RequestSource, ResilientRoute, RetryOn, SecureGateway,
   ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, Sidecar, StringMatch, TlsMode, VirtualService, MeshSettings,
-  TrafficApi, RedirectPortSelection,
+  TrafficApi, RedirectPortSelection, Waypoint, WaypointTrafficType,
 } from '../../src';
 
 /** A construct to build in `chart`, with a description for counterexamples. */
@@ -801,6 +801,107 @@ export const APP_IN_BOTH_APIS: fc.Arbitrary<AppCase> = fc.record({
 }));
 
 /** Every construct's generator, by kind. */
+// ---------------------------------------------------------------------------------------------
+// Waypoint: props and useFor() on Namespaces (ambient and sidecar), Services (cdk8s-plus-33 and ApiObject) and ServiceEntries
+// (L2 and ApiObject), in the waypoint's namespace and in others; sometimes a Deployment (not a target kind).
+
+const waypointTargetKinds = ['namespace', 'kplus', 'service', 'serviceEntry', 'plainServiceEntry'] as const;
+const waypointTarget = fc.record({
+  kind: fc.oneof({ weight: 20, arbitrary: fc.constantFrom<string>(...waypointTargetKinds) }, { weight: 1, arbitrary: fc.constant('deployment') }),
+  /** Mostly the waypoint's own namespace (`mesh`), sometimes another (`shop`) or the chart without namespace. */
+  namespace: fc.oneof({ weight: 12, arbitrary: fc.constant<string | undefined>('mesh') }, { weight: 2, arbitrary: fc.constantFrom<string | undefined>('shop', undefined) }),
+});
+const waypointCase = fc.record({
+  /** The waypoint's chart: `mesh`, or the test chart without namespace. */
+  namespace: fc.oneof({ weight: 6, arbitrary: fc.constant<string | undefined>('mesh') }, { weight: 1, arbitrary: fc.constant(undefined) }),
+  name: opt(often(['waypoint', 'reviews-wp', 'a'.repeat(63)], ['none', 'UPPER', 'a'.repeat(64), 'bad_name', ''])),
+  labels: opt(fc.dictionary(often(['team'], ['Bad Key!']), often(['a'], ['bad value!']), { maxKeys: 1 })),
+  trafficType: opt(fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(WaypointTrafficType.SERVICE, WaypointTrafficType.ALL) },
+    { weight: 1, arbitrary: fc.constantFrom(WaypointTrafficType.WORKLOAD, WaypointTrafficType.NONE) },
+  )),
+  /** Mostly consistent (a selector with SELECTOR only), sometimes a selector without SELECTOR or SELECTOR without one (refused). */
+  allowed: fc.oneof(
+    { weight: 8, arbitrary: fc.record({ allowedNamespaces: opt(fc.constantFrom(RouteNamespaces.SAME, RouteNamespaces.ALL)) }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        allowedNamespaces: fc.constant(RouteNamespaces.SELECTOR),
+        allowedNamespaceSelector: fc.dictionary(often(['shared'], ['Bad Key!']), often(['true'], ['bad value!']), { minKeys: 1, maxKeys: 1 }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        allowedNamespaces: opt(fc.constantFrom(...Object.values(RouteNamespaces))),
+        allowedNamespaceSelector: opt(fc.constant({ shared: 'true' })),
+      }),
+    },
+  ),
+  /** How the app lays out each namespace's Namespace object: none, a MeshNamespace in ambient mode, or one in sidecar mode (refused). */
+  modes: fc.record({
+    mesh: fc.oneof({ weight: 14, arbitrary: fc.constantFrom<string | undefined>(undefined, 'ambient') }, { weight: 1, arbitrary: fc.constant('sidecar') }),
+    shop: fc.oneof({ weight: 14, arbitrary: fc.constantFrom<string | undefined>(undefined, 'ambient') }, { weight: 1, arbitrary: fc.constant('sidecar') }),
+  }),
+  enrol: opt(fc.constantFrom('mesh', 'shop')),
+  targets: fc.array(waypointTarget, { maxLength: 3 }),
+}).map((p): FuzzCase => ({
+  kind: 'Waypoint',
+  props: p,
+  build: (chart) => {
+    const of = charts(chart);
+    const namespaces = new Map<string, ApiObject | MeshNamespace>();
+    for (const [ns, mode] of Object.entries(p.modes)) {
+      if (mode) {
+        namespaces.set(ns, new MeshNamespace(of(ns), `ns-${ns}`, {
+          name: ns, dataplane: mode === 'ambient' ? DataplaneMode.ambient() : DataplaneMode.sidecar(), denyByDefault: false,
+        }));
+      }
+    }
+    const namespaceOf = (ns: string) => {
+      let found = namespaces.get(ns);
+      if (!found) {
+        found = new ApiObject(of(ns), `ns-${ns}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+        namespaces.set(ns, found);
+      }
+      return found;
+    };
+    const waypoint = new Waypoint(of(p.namespace), 'wp', {
+      metadata: p.name === undefined && p.labels === undefined ? undefined : { name: p.name, labels: p.labels },
+      trafficType: p.trafficType,
+      ...p.allowed,
+      enrolNamespace: p.enrol === undefined ? undefined : namespaceOf(p.enrol),
+    });
+    p.targets.forEach(({ kind, namespace }, i) => {
+      const scope = of(namespace);
+      const name = `t${i}`;
+      switch (kind) {
+        case 'namespace': return waypoint.useFor(namespaceOf(namespace ?? 'default'));
+        case 'kplus': return waypoint.useFor(new kplus33.Service(scope, name, { metadata: { name }, ports: [{ port: 80 }] }));
+        case 'service': return waypoint.useFor(new ApiObject(scope, name, {
+          apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80 }] },
+        } as any));
+        case 'serviceEntry': return waypoint.useFor(new ServiceEntry(scope, name, { hosts: [`${name}.example.com`], ports: [{ number: 443, protocol: Protocol.TLS }] }));
+        case 'plainServiceEntry': return waypoint.useFor(new ApiObject(scope, name, {
+          apiVersion: 'networking.istio.io/v1',
+          kind: 'ServiceEntry',
+          metadata: { name },
+          spec: { hosts: [`${name}.example.com`], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' },
+        } as any));
+        default: return waypoint.useFor(new ApiObject(scope, name, {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name },
+          spec: {
+            selector: { matchLabels: { app: name } },
+            template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: name }] } },
+          },
+        } as any));
+      }
+    });
+  },
+}));
+
 export const FUZZ_CASES: Record<string, fc.Arbitrary<FuzzCase>> = {
   'DestinationRule': destinationRule,
   'VirtualService': virtualService,
@@ -822,4 +923,5 @@ export const FUZZ_CASES: Record<string, fc.Arbitrary<FuzzCase>> = {
   'CanaryService (Gateway API)': gatewayApiCanary,
   'SecureGateway (Gateway API)': gatewayApiSecureGateway,
   'ResilientRoute (Gateway API)': gatewayApiResilient,
+  'Waypoint': waypointCase,
 };

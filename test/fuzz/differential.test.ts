@@ -1,8 +1,10 @@
+import { ApiObject, Chart } from 'cdk8s';
 import * as fc from 'fast-check';
 import { APP_IN_BOTH_APIS, FUZZ_CASES } from './arbitraries';
 import { runCase } from './differential';
 import {
   AuthorizationPolicy, IstioAnalyzer, KubernetesGateway, ListenerProtocol, MeshNamespace, Protocol, ServiceEntry, ServiceEntryResolution, TrafficApi,
+  Waypoint,
 } from '../../src';
 
 // A fixed seed in CI, so a failure reproduces; `npx projen fuzz` runs more cases with new seeds.
@@ -81,6 +83,24 @@ describe('regressions', () => {
   test('a KubernetesGateway address of (default) type IPAddress whose value is no IP address is refused, not synthesized', () => {
     const props = { listeners: [{ name: 'http', port: 1, protocol: ListenerProtocol.HTTP }], addresses: [{ value: '' }] };
     expect(runCase({ kind: 'KubernetesGateway', props, build: (chart) => new KubernetesGateway(chart, 'kgw', props) }).kind).toBe('refused');
+  });
+});
+
+describe('Waypoint name boundaries', () => {
+  // A Gateway name may be 253 characters, but useFor() writes it into the label istio.io/use-waypoint (63 at most).
+  test.each([[63, 'accepted'], [64, 'refused']])('a waypoint named with %i characters, used for a Service, is %s', (length, verdict) => {
+    const props = { metadata: { name: 'a'.repeat(length) } };
+    const build = (chart: Chart) => new Waypoint(chart, 'wp', props).useFor(new ApiObject(chart, 'svc', {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'reviews' }, spec: { selector: { app: 'reviews' }, ports: [{ name: 'http', port: 80 }] },
+    } as any));
+    const outcome = runCase({ kind: 'Waypoint', props, build });
+    expect(outcome.kind).toBe(verdict);
+    if (outcome.kind === 'refused') expect(outcome.message).toMatch(/'metadata\.labels\.istio\.io\/use-waypoint' \(a{64}\)/);
+  });
+
+  test.each(['none', 'UPPER'])("a waypoint named '%s' is refused on a located line", (name) => {
+    const props = { metadata: { name } };
+    expect(runCase({ kind: 'Waypoint', props, build: (chart) => new Waypoint(chart, 'wp', props) }).kind).toBe('refused');
   });
 });
 
