@@ -84,6 +84,9 @@ export class Waypoint extends Construct {
     const name = props.metadata?.name ?? 'waypoint';
     // istioctl waypoint generate: "'none' is a reserved value" (istio.io/use-waypoint: none opts out).
     if (name === 'none') invalid(this, 'metadata.name', name, "is reserved: 'istio.io/use-waypoint: none' opts out of waypoints", "name it e.g. 'waypoint'");
+    // Istio names the waypoint's Deployment and Service after it, and `istio.io/use-waypoint`
+    // carries the name: a Service name and a label value are at most 63 characters.
+    if (name.length > 63) invalid(this, 'metadata.name', name, 'is longer than 63 characters, the limit of the Service Istio creates for the waypoint', 'shorten the name');
     this.trafficType = props.trafficType ?? WaypointTrafficType.SERVICE;
     this.allowedNamespaces = props.allowedNamespaces ?? RouteNamespaces.SAME;
     this.gateway = new KubernetesGateway(this, 'Gateway', {

@@ -36,6 +36,11 @@ describe('Waypoint', () => {
     expect(gw.spec.listeners[0].allowedRoutes).toEqual({ namespaces: { from: 'Selector', selector: { matchLabels: { shared: 'true' } } } });
   });
 
+  test('refuses a name over 63 characters (the Service Istio creates for the waypoint is named after it)', () => {
+    expect(() => new Waypoint(Testing.chart(), 'wp', { metadata: { name: 'w'.repeat(64) } })).toThrow(/'metadata.name' \(w{64}\) is longer than 63 characters/);
+    expect(() => new Waypoint(Testing.chart(), 'wp', { metadata: { name: 'w'.repeat(63) } })).not.toThrow();
+  });
+
   test("refuses the name 'none' (istioctl: a reserved value)", () => {
     expect(() => new Waypoint(Testing.chart(), 'wp', { metadata: { name: 'none' } })).toThrow(/'metadata.name' \(none\) is reserved/);
   });
